@@ -1,0 +1,99 @@
+"""The monitoring pass as a Prefect flow: the stages of monitor.pipeline as coarse tasks.
+
+Settings are rebuilt inside the flow from plain overrides and the config file, so notification URLs
+(secrets) never travel as flow parameters into Prefect's database.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.events import emit_event
+
+from monitor import pipeline
+from monitor.errors import MonitorError
+from monitor.models import Article, Document, Failure, PassSummary
+from monitor.profile import load_profile
+from monitor.settings import Settings, load_settings
+
+
+def _transient_only(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry only errors marked transient (network, busy warehouse)."""
+    try:
+        state.result()
+    except MonitorError as exc:
+        return exc.transient
+    except Exception:
+        return False
+    return False
+
+
+@task(retries=2, retry_delay_seconds=[5, 30], retry_condition_fn=_transient_only)
+def plan_task(settings: Settings) -> pipeline.Plan:
+    return pipeline.plan(settings, load_profile(settings.topic_path))
+
+
+@task
+def fetch_task(plan: pipeline.Plan, settings: Settings) -> tuple[list[Document], list[Failure]]:
+    return pipeline.fetch(plan.to_fetch, settings)
+
+
+@task
+def analyse_task(docs: list[Document], settings: Settings) -> pipeline.Analysed:
+    return pipeline.analyse(docs, settings)
+
+
+@task(retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=_transient_only)
+def store_task(
+    articles: list[Article], settings: Settings, polls: list[pipeline.FeedPoll], failures: list[Failure]
+) -> PassSummary:
+    return pipeline.store(articles, settings, load_profile(settings.topic_path), polls, failures)
+
+
+@task
+def deliver_task(settings: Settings) -> pipeline.Delivery:
+    return pipeline.deliver(settings)
+
+
+def _artifact(summary: PassSummary) -> str:
+    lines = [
+        "# Monitoring pass",
+        "",
+        "| articles new | skipped | failed | on topic | near-copies | figures | positions | events | alerts |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| {summary.articles_new} | {summary.articles_skipped} | {summary.articles_failed} | {summary.on_topic} "
+        f"| {summary.duplicates} | {summary.figures} | {summary.positions} | {summary.events} | {len(summary.alerts)} |",
+    ]
+    if summary.alerts:
+        lines += ["", "## New alerts", "", "| kind | summary | new report | stored report |", "|---|---|---|---|"]
+        for a in summary.alerts:
+            cell = lambda s: s.replace("|", "\\|").replace("\n", " ")  # noqa: E731
+            lines.append(
+                f"| {a.kind} | {cell(a.summary)} | {cell(a.article_url)}: “{cell(a.new_evidence)}” "
+                f"| {cell(a.prior_url)}: “{cell(a.prior_evidence)}” |"
+            )
+    return "\n".join(lines)
+
+
+@flow(name="monitor-pass", log_prints=False)
+def monitor_pass(overrides: dict[str, Any] | None = None, config: str | None = None) -> PassSummary:
+    """One monitoring pass; emits monitor.article.ingested and monitor.alert.raised events."""
+    settings = load_settings(Path(config) if config else None, **(overrides or {}))
+    todo = plan_task(settings)
+    fetched, fetch_failures = fetch_task(todo, settings)
+    analysed = analyse_task(todo.documents + fetched, settings)
+    summary = store_task(analysed.articles, settings, todo.polls, todo.failures + fetch_failures + analysed.failures)
+    summary.articles_skipped += todo.skipped
+    for article in analysed.articles:
+        emit_event("monitor.article.ingested", resource={"prefect.resource.id": f"monitor.article.{article.url}"},
+                   payload={"on_topic": article.on_topic, "title": article.title})
+    for alert in summary.alerts:
+        emit_event("monitor.alert.raised", resource={"prefect.resource.id": f"monitor.alert.{alert.alert_id}"},
+                   payload={"kind": alert.kind, "summary": alert.summary})
+    delivery = deliver_task(settings)
+    summary.notified, summary.notify_failed = delivery.notified, delivery.failed
+    create_markdown_artifact(key="monitor-pass", markdown=_artifact(summary), description="monitoring pass summary")
+    return summary

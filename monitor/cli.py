@@ -1,0 +1,174 @@
+"""The `monitor` command: thin wrappers that parse options, call the library and present the result."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from monitor import notify
+from monitor.errors import MonitorError
+from monitor.models import PassSummary
+from monitor.settings import Settings, load_settings
+from monitor.warehouse import Warehouse
+
+app = typer.Typer(help="Follow a news story, store what is reported, and alert on contradictions.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file (also MONITOR_CONFIG)")]
+DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file [default: warehouse/monitor.duckdb]")]
+
+
+def _settings(config: Path | None, **overrides: Any) -> Settings:
+    try:
+        return load_settings(config, **overrides)
+    except MonitorError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _fail(exc: MonitorError) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc}")
+    return typer.Exit(1)
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress to stderr")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def run(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    seeds: Annotated[Path | None, typer.Option("--seeds", help="folder of seed documents and topic.toml")] = None,
+    feed: Annotated[list[str] | None, typer.Option("--feed", help="RSS/Atom feed URL; repeat for several")] = None,
+    no_prefect: Annotated[bool, typer.Option("--no-prefect", help="run the stages directly, without Prefect")] = False,
+) -> None:
+    """Run one monitoring pass: seeds and feeds in, warehouse updated, alerts delivered and printed."""
+    settings = _settings(config, db=db, seeds=seeds, feeds=feed or None)
+    try:
+        if no_prefect:
+            from monitor.pipeline import run_pass
+
+            summary = run_pass(settings)
+        else:
+            os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+            os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+            from flows.monitor_flow import monitor_pass
+
+            summary = monitor_pass(overrides=_overrides(db=db, seeds=seeds, feeds=feed), config=config)
+    except MonitorError as exc:
+        raise _fail(exc) from exc
+    print_summary(summary)
+
+
+def _overrides(**values: Any) -> dict[str, Any]:
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in values.items() if v}
+
+
+def print_summary(summary: PassSummary) -> None:
+    table = Table(title="monitoring pass", show_header=False)
+    for label, value in [
+        ("articles new", summary.articles_new), ("articles skipped", summary.articles_skipped),
+        ("articles failed", summary.articles_failed), ("on topic", summary.on_topic),
+        ("near-copies", summary.duplicates), ("figures", summary.figures), ("positions", summary.positions),
+        ("event mentions", summary.events), ("alerts new", len(summary.alerts)),
+        ("alerts notified", summary.notified), ("notifications failed", summary.notify_failed),
+    ]:
+        table.add_row(label, str(value))
+    console.print(table)
+    for f in summary.failures:
+        console.print(f"[yellow]failed[/yellow] {f.stage} {f.url}: {f.reason}")
+    for alert in summary.alerts:
+        console.print(f"\n[bold red]ALERT[/bold red] {alert.summary}")
+        console.print(f"  new   {alert.article_url}\n        “{alert.new_evidence}”")
+        console.print(f"  prior {alert.prior_url}\n        “{alert.prior_evidence}”")
+
+
+@app.command()
+def alerts(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    limit: Annotated[int, typer.Option(help="how many, newest first")] = 20,
+) -> None:
+    """Show recent alerts with both evidence sentences."""
+    settings = _settings(config, db=db)
+    try:
+        with Warehouse.open(settings.db, read_only=True, lock_timeout=settings.lock_timeout) as wh:
+            _, rows = wh.query(
+                "SELECT created_at, kind, confidence, summary, article_url, new_evidence, prior_url, prior_evidence, "
+                "notified_at FROM alerts ORDER BY created_at DESC, alert_id LIMIT ?", [limit])
+    except MonitorError as exc:
+        raise _fail(exc) from exc
+    if not rows:
+        console.print("no alerts")
+    for created, kind, conf, summary, url, new_ev, prior_url, prior_ev, notified in rows:
+        state = f"notified {notified:%Y-%m-%d %H:%M}" if notified else "pending"
+        console.print(f"[bold]{created:%Y-%m-%d %H:%M}[/bold] {kind} ({conf:.2f}, {state})\n  {summary}")
+        console.print(f"  new   {url}\n        “{new_ev}”\n  prior {prior_url}\n        “{prior_ev}”\n")
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run, or a path to a .sql file")],
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Query the warehouse read-only and print the result as a table."""
+    settings = _settings(config, db=db)
+    path = Path(query)
+    text = path.read_text(encoding="utf-8") if query.endswith(".sql") and path.is_file() else query
+    try:
+        with Warehouse.open(settings.db, read_only=True, lock_timeout=settings.lock_timeout) as wh:
+            columns, rows = wh.query(text)
+    except MonitorError as exc:
+        raise _fail(exc) from exc
+    except Exception as exc:  # duckdb's own errors: bad SQL is the user's input, not a crash
+        err.print(f"[red]error:[/red] query failed: {exc}")
+        raise typer.Exit(1) from exc
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+    console.print(f"{len(rows)} row(s)")
+
+
+@app.command(name="notify")
+def notify_cmd(
+    test: Annotated[bool, typer.Option("--test", help="send a test message to every configured URL")] = False,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Deliver pending alerts now, or with --test check every notification URL and say which fails and why."""
+    settings = _settings(config, db=db)
+    urls = [u.get_secret_value() for u in settings.notify_urls]
+    if test:
+        if not urls:
+            err.print("no notification URLs configured (MONITOR_NOTIFY_URLS or notify_urls in --config)")
+            raise typer.Exit(2)
+        results = notify.test_targets(urls, settings.notify_timeout)
+        for r in results:
+            console.print(f"{'[green]ok[/green]  ' if r.ok else '[red]FAIL[/red]'} {r.target} {r.reason or ''}")
+        raise typer.Exit(0 if all(r.ok for r in results) else 1)
+    from monitor.pipeline import deliver
+
+    try:
+        result = deliver(settings)
+    except MonitorError as exc:
+        raise _fail(exc) from exc
+    console.print(f"notified {result.notified}, failed {result.failed}")
+    for line in result.errors:
+        console.print(f"[red]{line}[/red]")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,127 @@
+"""Does a new claim contradict a stored one? Pure decisions; the warehouse finds the candidates.
+
+- Figures contradict when they share subject, metric, period, kind and unit, and their intervals
+  cannot overlap. Rounding, another year, another metric never compare.
+- Positions contradict when the same actor takes opposite stances on the same topic within the
+  profile's window, unless the new article reports a change or a change was recorded in between.
+- Event mentions contradict when they are the same event (action and target within the action's
+  window) reported with another date or an actor that cannot be the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from monitor.models import EventMention, Figure, Position
+from monitor.profile import TopicProfile
+
+
+@dataclass(frozen=True)
+class StoredFigure:
+    article_url: str
+    outlet: str | None
+    published_at: datetime | None
+    raw: str
+    low: float
+    high: float
+    value: float
+    evidence: str
+
+
+@dataclass(frozen=True)
+class StoredPosition:
+    article_url: str
+    outlet: str | None
+    published_at: datetime | None
+    stance: str
+    is_change: bool
+    evidence: str
+
+
+@dataclass(frozen=True)
+class StoredMention:
+    article_url: str
+    outlet: str | None
+    published_at: datetime | None
+    actor: str | None
+    event_date: date | None
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str
+    prior_url: str
+    what: str
+    new_says: str
+    prior_says: str
+    new_evidence: str
+    prior_evidence: str
+    confidence: float
+
+
+def comparable_figure(f: Figure) -> bool:
+    """Only figures of a profile metric for a known period are compared."""
+    return f.metric_known and f.period is not None and f.period != "per year"
+
+
+def figure_conflict(new: Figure, prior: StoredFigure) -> Conflict | None:
+    if new.high < prior.low or prior.high < new.low:
+        gap = max(prior.low - new.high, new.low - prior.high)
+        scale = max(abs(new.value), abs(prior.value), 1e-9)
+        confidence = min(0.98, 0.6 + 1.5 * gap / scale)
+        what = f"{new.metric} ({new.kind}) for {new.subject} in {new.period}"
+        return Conflict("figure", prior.article_url, what, new.raw, prior.raw, new.evidence, prior.evidence,
+                        round(confidence, 2))
+    return None
+
+
+def position_conflict(
+    profile: TopicProfile,
+    new: Position,
+    published: datetime | None,
+    prior: StoredPosition,
+    changes_between: bool,
+) -> Conflict | None:
+    if new.is_change or new.historical or changes_between:
+        return None
+    if {new.stance, prior.stance} != {"support", "oppose"}:
+        return None
+    if published and prior.published_at:
+        if abs((published - prior.published_at).days) > profile.story.position_window_days:
+            return None
+    what = f"{new.actor} on {new.topic}"
+    return Conflict("position", prior.article_url, what, new.stance, prior.stance, new.evidence, prior.evidence, 0.7)
+
+
+def actors_compatible(profile: TopicProfile, a: str | None, b: str | None) -> bool:
+    """Two reports name compatible actors when they are the same, or one is the other's government."""
+    if a is None or b is None or a == b:
+        return True
+    actor_a, actor_b = profile.actor_by_name.get(a), profile.actor_by_name.get(b)
+    if actor_a is None or actor_b is None:
+        return True
+    if actor_a.kind == "government" and actor_b.country == actor_a.name:
+        return True
+    if actor_b.kind == "government" and actor_a.country == actor_b.name:
+        return True
+    return False
+
+
+def event_conflict(profile: TopicProfile, new: EventMention, prior: StoredMention) -> Conflict | None:
+    what = f"{new.actor or 'someone'} {new.action} {new.target or ''}".strip()
+    if new.event_date and prior.event_date and new.event_date != prior.event_date:
+        return Conflict("event", prior.article_url, what, f"dated {new.event_date}", f"dated {prior.event_date}",
+                        new.evidence, prior.evidence, 0.75)
+    if not actors_compatible(profile, new.actor, prior.actor):
+        return Conflict("event", prior.article_url, what, f"by {new.actor}", f"by {prior.actor}",
+                        new.evidence, prior.evidence, 0.6)
+    return None
+
+
+def summarise(conflicts: list[Conflict], new_source: str, prior_source: str) -> str:
+    """One line a person understands at a glance: what, which value against which, where and when."""
+    kind = conflicts[0].kind
+    parts = [f"{c.what}: {c.new_says!s} vs {c.prior_says!s}" for c in conflicts]
+    return f"{kind.capitalize()} conflict — " + "; ".join(parts) + f" ({new_source} vs {prior_source})"

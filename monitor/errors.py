@@ -1,0 +1,71 @@
+"""The one error hierarchy of the monitor.
+
+    MonitorError
+    ├── ConfigError            settings or topic profile unusable (terminal)
+    ├── SourceError            a seed, feed or page could not be read
+    │   ├── FetchError         network failure, timeout, HTTP error (transient)
+    │   ├── RefusedInput       input refused on purpose: scheme, size, entity expansion (terminal)
+    │   └── ParseError         a feed or page that cannot be parsed (terminal)
+    ├── WarehouseError         the DuckDB file cannot be used
+    │   ├── WarehouseBusy      another process holds the file lock (transient)
+    │   └── MigrationError     a migration failed; nothing of it was applied (terminal)
+    └── NotifyError            a notification URL refused or failed a message (transient)
+
+`transient` says whether trying again later may succeed: Prefect retries only those.
+Messages name the value at fault and what was tried.
+"""
+
+from __future__ import annotations
+
+
+class MonitorError(Exception):
+    """Base of every error the monitor raises on purpose."""
+
+    transient: bool = False
+
+
+class ConfigError(MonitorError):
+    """Settings or the topic profile cannot be used as given."""
+
+
+class SourceError(MonitorError):
+    """A seed, feed or page could not be read; `url` names it."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class FetchError(SourceError):
+    """The network failed us: connection, timeout, HTTP status. May pass on retry."""
+
+    transient = True
+
+
+class RefusedInput(SourceError):
+    """Input refused on purpose (scheme, size limit, entity expansion)."""
+
+
+class ParseError(SourceError):
+    """A feed or page whose content cannot be parsed."""
+
+
+class WarehouseError(MonitorError):
+    """The DuckDB warehouse cannot be used."""
+
+
+class WarehouseBusy(WarehouseError):
+    """Another process holds the DuckDB file lock for longer than we wait."""
+
+    transient = True
+
+
+class MigrationError(WarehouseError):
+    """A migration failed; its transaction was rolled back."""
+
+
+class NotifyError(MonitorError):
+    """A notification could not be delivered to a URL (named without its secrets)."""
+
+    transient = True

@@ -1,0 +1,56 @@
+"""Who a sentence is about: actor mentions, the speaker of reported speech, the grammatical subject."""
+
+from __future__ import annotations
+
+import re
+
+from monitor.profile import TopicProfile
+from monitor.text import PhraseMatch
+
+_PRONOUN_START = re.compile(r"^[\"“']?\s*(?:He|She|They|We|I|His|Her|Our|My)\b")
+_QUOTE_START = re.compile(r"^[\"“]")
+_PREPOSITION_BEFORE = re.compile(r"\b(?:in|from|at|to|of|with|by|on|for|against|toward|towards|into)\s+$", re.I)
+
+
+class ActorFinder:
+    """Actor mentions in a sentence and which of them speaks or acts."""
+
+    def __init__(self, profile: TopicProfile) -> None:
+        self.profile = profile
+        self.speech = profile.lexicon_index("stance", "speech_verbs")
+
+    def mentions(self, sentence: str, exclude: list[PhraseMatch] = ()) -> list[PhraseMatch]:  # type: ignore[assignment]
+        """Actor mentions, leaving out those inside other phrases (a topic "U.S. weapons" is no actor)."""
+        return [
+            m
+            for m in self.profile.actor_index.find(sentence)
+            if not any(x.start < m.end and m.start < x.end for x in exclude)
+        ]
+
+    def speaker(self, sentence: str, mentions: list[PhraseMatch]) -> PhraseMatch | None:
+        """The actor right before a speech verb ("Petro said") or right after it ("said Petro")."""
+        for verb in self.speech.find(sentence):
+            before = [m for m in mentions if m.end <= verb.start and len(sentence[m.end : verb.start].split()) <= 6]
+            if before:
+                return before[-1]
+            after = [m for m in mentions if m.start >= verb.end and len(sentence[verb.end : m.start].split()) <= 1]
+            if after:
+                return after[0]
+        return None
+
+    def subject(self, sentence: str, mentions: list[PhraseMatch], context: str | None) -> str | None:
+        """Who the sentence reports on: its speaker, else a pronoun's antecedent, else its first actor."""
+        speaker = self.speaker(sentence, mentions)
+        if speaker is not None:
+            return speaker.key
+        if context and (_PRONOUN_START.match(sentence) or (_QUOTE_START.match(sentence) and not mentions)):
+            return context
+        if _QUOTE_START.match(sentence) and context:
+            return context
+        # a place after a preposition ("in Bogotá") or a possessive ("Colombia's forces") is not the subject
+        subjects = [
+            m
+            for m in mentions
+            if not _PREPOSITION_BEFORE.search(sentence[: m.start]) and sentence[m.end : m.end + 2] != "'s"
+        ]
+        return subjects[0].key if subjects else None

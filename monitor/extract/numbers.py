@@ -1,0 +1,248 @@
+"""Numbers with their units and qualifiers, in the many ways news prose writes them.
+
+"$391 million", "US$ 391m", "nearly 400 million dollars", "thirteen percent", "253 thousand hectares",
+"1.2bn", "2,664 tonnes" all become a `Quantity`: a value in the unit's canonical scale, the unit, how the
+wording qualifies it, and the precision it was written with (which sets the width of its interval).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from monitor.profile import TopicProfile
+from monitor.text import PhraseIndex
+
+_SMALL = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALE_WORDS = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_WORD = "|".join(sorted([*_SMALL, "hundred", "dozen"], key=len, reverse=True))
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_NUMBER = re.compile(
+    rf"(?<![\w.,-])(?P<digits>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<attached>bn|mn|mln|m|k|b|tn)?(?![\w,]*\d)(?!\w)"
+    rf"|(?<![\w-])(?P<words>(?:a\s+)?(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)(?![\w-])",
+    re.IGNORECASE,
+)
+_MULTIPLIER_AFTER = re.compile(r"\s*(?:-\s*)?(thousand|million|billion|trillion|bn|mn|mln|tn)\b", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
+_MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
+_ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
+_NEXT_WORDS = re.compile(r"^\s*([A-Za-z][A-Za-z-]*)(?:\s+([A-Za-z][A-Za-z-]*))?")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One number of a sentence, as written and as normalised."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    qualifier: str
+    raw: str
+    place: float  # value of one step in the last significant digit written
+    rounded: bool  # written with trailing zeros, so possibly rounded to them
+    coarse: bool  # one significant digit ("400 million"): a round figure
+    noun: str | None = None  # for counts: what is counted
+
+
+def words_to_number(text: str) -> float | None:
+    """'thirteen' -> 13, 'two hundred and fifty' -> 250, 'a dozen' -> 12; None if not a number."""
+    total, current, seen = 0.0, 0.0, False
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in ("and", "a"):
+            continue
+        if word == "dozen":
+            current = (current or 1) * 12
+        elif word in _SMALL:
+            current += _SMALL[word]
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word in _SCALE_WORDS:
+            total += (current or 1) * _SCALE_WORDS[word]
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _precision(digits: str) -> tuple[float, bool, bool]:
+    """Step of the last significant digit of a written number; whether it ends in zeros; whether round."""
+    plain = digits.replace(",", "")
+    if "." in plain:
+        decimals = len(plain.split(".")[1])
+        return 10.0**-decimals, False, False
+    stripped = plain.rstrip("0")
+    zeros = len(plain) - len(stripped)
+    return 10.0**zeros, zeros > 0, zeros > 0 and len(stripped.lstrip("0")) == 1
+
+
+class QuantityReader:
+    """Finds quantities in sentences, using the unit and qualifier words of a profile's lexicon."""
+
+    def __init__(self, profile: TopicProfile) -> None:
+        lex = profile.lexicon
+        self.multipliers = {k.lower(): v for k, v in lex.multipliers.items()}
+        unit_words: list[tuple[str, str]] = []
+        self.factors: dict[str, tuple[str, float]] = {}
+        symbols: list[tuple[str, str]] = []
+        for unit, spec in lex.units.items():
+            for word in spec.words:
+                unit_words.append((word, word))
+                self.factors[word.lower()] = (unit, 1.0)
+            for word, factor in spec.convert.items():
+                unit_words.append((word, word))
+                self.factors[word.lower()] = (unit, factor)
+            symbols.extend((s, unit) for s in spec.symbols)
+        self.unit_after = PhraseIndex(unit_words)
+        self._symbol = re.compile(
+            "(?:" + "|".join(re.escape(s) for s, _ in sorted(symbols, key=lambda x: -len(x[0]))) + r")\s?$"
+        )
+        self.symbol_unit = {s: u for s, u in symbols}
+        self.qualifiers = PhraseIndex(
+            (word, kind) for kind, words in lex.qualifiers.items() for word in words
+        )
+        self.not_counted = {w.lower() for w in lex.count.get("not_counted", [])}
+
+    # -- pieces around the number ------------------------------------------------------------
+
+    def _symbol_before(self, before: str) -> tuple[str | None, int]:
+        m = self._symbol.search(before)
+        if not m:
+            return None, len(before)
+        sym = m.group(0).strip()
+        unit = self.symbol_unit.get(sym) or next(
+            (u for s, u in self.symbol_unit.items() if s.lower() == sym.lower()), None
+        )
+        return unit, m.start()
+
+    def _qualifier_before(self, before: str) -> tuple[str, int]:
+        """The qualifier ending right before the number, and where it starts."""
+        tail = before.rstrip()
+        offset = max(0, len(tail) - 40)
+        for m in self.qualifiers.find(tail[offset:]):
+            if offset + m.end == len(tail):
+                return m.key, offset + m.start
+        return "exact", len(before)
+
+    def _unit_after(self, after: str) -> tuple[str | None, float, int]:
+        stripped = after.lstrip()
+        offset = len(after) - len(stripped)
+        if stripped.startswith("%"):
+            return "percent", 1.0, offset + 1
+        found = self.unit_after.find(stripped[:40])
+        if found and found[0].start == 0:
+            unit, factor = self.factors[found[0].key.lower()]
+            return unit, factor, offset + found[0].end
+        return None, 1.0, 0
+
+    def _noun_after(self, after: str) -> str | None:
+        m = _NEXT_WORDS.match(after)
+        if not m:
+            return None
+        first, second = m.group(1), m.group(2)
+        if first.lower() in self.not_counted or first[0].isupper():
+            return None
+        if first.endswith(("ing", "ly")) or (first.endswith("ed") and not second):
+            return None
+        if second and second.lower() not in self.not_counted and second.endswith("s") and not first.endswith("s"):
+            return f"{first} {second}".lower()
+        return first.lower()
+
+    # -- the reader --------------------------------------------------------------------------
+
+    def read(self, sentence: str) -> list[Quantity]:
+        out: list[Quantity] = []
+        for m in _NUMBER.finditer(sentence):
+            q = self._quantity(sentence, m)
+            if q is not None:
+                out.append(q)
+        return out
+
+    def _quantity(self, sentence: str, m: re.Match[str]) -> Quantity | None:
+        before, end = sentence[: m.start()], m.end()
+        if m.group("digits"):
+            digits = m.group("digits")
+            value = float(digits.replace(",", ""))
+            place, rounded, coarse = _precision(digits)
+            mult_word = (m.group("attached") or "").lower() or None
+        else:
+            words = m.group("words")
+            if words.strip().lower() in ("a", "one"):
+                return None  # "one of", "a" are rarely quantities
+            parsed = words_to_number(words)
+            if parsed is None:
+                return None
+            value, place, rounded, coarse, mult_word = parsed, 1.0, False, False, None
+        if mult_word is None:
+            mm = _MULTIPLIER_AFTER.match(sentence, end)
+            if mm:
+                mult_word, end = mm.group(1).lower(), mm.end()
+        multiplier = self.multipliers.get(mult_word, 1.0) if mult_word else 1.0
+        value, place = value * multiplier, place * multiplier
+
+        unit, start_at = self._symbol_before(before)
+        factor = 1.0
+        after_unit, after_factor, used = self._unit_after(sentence[end:])
+        if unit is None and after_unit is not None:
+            unit, factor = after_unit, after_factor
+            end += used
+        elif unit is not None and after_unit == unit:
+            end += used  # "$391 million dollars"
+        after = sentence[end:]
+        noun = None
+        if unit is None:
+            if self._is_date_part(before, after, m, multiplier):
+                return None
+            noun = self._noun_after(after)
+            if noun is None:
+                return None
+            unit = "count"
+        value, place = value * factor, place * factor
+        qualifier, qualifier_at = self._qualifier_before(sentence[:start_at])
+        start = min(start_at, m.start(), qualifier_at)
+        return Quantity(start, end, value, unit, qualifier, sentence[start:end].strip(), place, rounded,
+                        coarse, noun)
+
+    @staticmethod
+    def _is_date_part(before: str, after: str, m: re.Match[str], multiplier: float) -> bool:
+        digits = m.group("digits")
+        if digits is None:
+            return False
+        if _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after) or _ORDINAL_AFTER.match(after):
+            return True
+        plain = digits.replace(",", "")
+        return multiplier == 1.0 and plain.isdigit() and len(plain) == 4 and 1800 <= int(plain) <= 2100
+
+
+def interval(q: Quantity, signed_value: float) -> tuple[float, float]:
+    """The values a reader could take the quantity to mean, given its qualifier and precision.
+
+    Written precision: "391" means 390.5-391.5, and trailing zeros may be rounding ("400 million"
+    could be 380-420), at least 0.5% either way. "about" widens to 5% (10% for round numbers);
+    "nearly" means up to 10% below; "more than" and "at least" are open above; "up to" open below.
+    """
+    v = signed_value
+    mag = abs(v)
+    tol = 0.5 * q.place
+    if q.rounded:
+        tol = min(tol, 0.05 * mag)
+    tol = max(tol, 0.005 * mag)
+    if q.qualifier == "about":
+        tol = max(tol, (0.10 if q.coarse else 0.05) * mag)
+    if q.qualifier == "nearly":
+        return (v - max(0.10 * mag, tol), v) if v >= 0 else (v, v + max(0.10 * mag, tol))
+    if q.qualifier in ("more_than", "at_least"):
+        return (v, math.inf) if v >= 0 else (-math.inf, v)
+    if q.qualifier in ("up_to", "less_than"):
+        return (min(0.0, v), v) if v >= 0 else (v, 0.0)
+    return v - tol, v + tol

@@ -1,0 +1,52 @@
+"""Main text and metadata of an HTML page, with trafilatura (htmldate when the page has no date)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import trafilatura
+
+from monitor.errors import ParseError
+
+log = logging.getLogger(__name__)
+# trafilatura logs every page it finds too short; those are reported through our failures instead
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class PageText:
+    text: str
+    title: str | None
+    published_at: datetime | None
+    sitename: str | None
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def extract_page(html: bytes | str, url: str) -> PageText:
+    """The article text of a page; ParseError naming the URL when there is none."""
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=url, include_comments=False, include_tables=False, with_metadata=True, favor_precision=True
+        )
+    except Exception as exc:  # trafilatura raises many kinds on malformed markup
+        raise ParseError(url, f"text extraction failed: {type(exc).__name__}: {exc}") from exc
+    if doc is None or not getattr(doc, "text", None):
+        raise ParseError(url, "no article text found in the page")
+    return PageText(
+        text=doc.text,
+        title=doc.title or None,
+        published_at=_parse_date(doc.date),
+        sitename=doc.sitename or None,
+    )

@@ -1,0 +1,125 @@
+"""The records that move between stages: documents, articles and the claims found in them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Stance = Literal["support", "oppose", "neutral"]
+AlertKind = Literal["figure", "position", "event"]
+FigureKind = Literal["level", "change"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Document(Record):
+    """Raw input before text extraction: a seed file or a fetched page."""
+
+    url: str
+    source: Literal["seed", "feed"]
+    feed_url: str | None = None
+    title: str | None = None
+    published_at: datetime | None = None
+    fetched_at: datetime
+    html: bytes | None = None
+    text: str | None = None
+
+
+class Figure(Record):
+    """A number an article reports, normalised and widened to the interval its wording allows."""
+
+    subject: str
+    metric: str
+    metric_known: bool
+    kind: FigureKind
+    period: str | None
+    value: float
+    low: float
+    high: float
+    unit: str
+    qualifier: str
+    raw: str
+    evidence: str
+
+
+class Position(Record):
+    """A stance of a named actor on a topic, with how the article frames it in time."""
+
+    actor: str
+    topic: str
+    stance: Stance
+    is_change: bool = False
+    historical: bool = False
+    evidence: str
+
+
+class EventMention(Record):
+    """One report of an action by an actor on a target, dated when the sentence says when."""
+
+    actor: str | None
+    action: str
+    target: str | None
+    event_date: date | None
+    evidence: str
+
+
+class Article(Record):
+    """A document after extraction and analysis: text, topic score and the claims found in it."""
+
+    url: str
+    source: Literal["seed", "feed"]
+    feed_url: str | None = None
+    title: str | None
+    outlet: str | None = None
+    published_at: datetime | None
+    fetched_at: datetime
+    text: str
+    content_hash: str
+    on_topic: bool
+    topic_score: float
+    figures: list[Figure] = Field(default_factory=list)
+    positions: list[Position] = Field(default_factory=list)
+    events: list[EventMention] = Field(default_factory=list)
+
+
+class Alert(Record):
+    """A contradiction between a new claim and a stored one, citing both sentences."""
+
+    alert_id: str
+    kind: AlertKind
+    article_url: str
+    prior_url: str
+    summary: str
+    new_evidence: str
+    prior_evidence: str
+    confidence: float
+    created_at: datetime
+
+
+class Failure(Record):
+    """Something that could not be read or delivered, kept so nothing is lost silently."""
+
+    url: str
+    stage: str
+    reason: str
+
+
+class PassSummary(BaseModel):
+    """What one monitoring pass did, for the console, the artifact and the tests."""
+
+    articles_new: int = 0
+    articles_skipped: int = 0
+    articles_failed: int = 0
+    on_topic: int = 0
+    duplicates: int = 0
+    figures: int = 0
+    positions: int = 0
+    events: int = 0
+    alerts: list[Alert] = Field(default_factory=list)
+    notified: int = 0
+    notify_failed: int = 0
+    failures: list[Failure] = Field(default_factory=list)

@@ -1,0 +1,325 @@
+"""One monitoring pass as plain functions: plan, fetch, analyse, store, deliver.
+
+The Prefect flow (flows/monitor_flow.py) calls these same stages as tasks; `run_pass` chains them
+without Prefect, for tests, benchmarks and `monitor run --no-prefect`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from monitor import notify
+from monitor.dedup import fingerprint
+from monitor.errors import MonitorError, NotifyError, SourceError
+from monitor.extract import ClaimExtractor, extract_page
+from monitor.models import Alert, Article, Document, Failure, PassSummary
+from monitor.profile import TopicProfile, load_profile
+from monitor.settings import Settings
+from monitor.sources import FeedEntry, fetch_page, gather_bounded, make_client, read_feed, read_seeds
+from monitor.text import content_hash
+from monitor.topic import score_topic
+from monitor.warehouse import Warehouse, utcnow
+
+log = logging.getLogger(__name__)
+
+PARALLEL_EXTRACT_MIN = 16  # below this many pages a process pool costs more than it saves
+
+
+@dataclass
+class FeedPoll:
+    feed_url: str
+    entries: int
+    new: int
+    error: str | None
+
+
+@dataclass
+class Plan:
+    """What a pass has to do: documents in hand, pages to fetch, and what it already knows."""
+
+    documents: list[Document] = field(default_factory=list)
+    to_fetch: list[FeedEntry] = field(default_factory=list)
+    skipped: int = 0
+    polls: list[FeedPoll] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+
+@dataclass
+class Analysed:
+    articles: list[Article] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# ---------------------------------------------------------------- plan
+
+
+def plan(settings: Settings, profile: TopicProfile) -> Plan:
+    """Seeds and feed entries not yet in the warehouse (nor failed too often)."""
+    now = now_utc()
+    result = Plan()
+    seeds = read_seeds(settings.seeds, profile, now)
+    entries: list[FeedEntry] = []
+    if settings.feeds:
+        entries = asyncio.run(_read_feeds(settings, result))
+    with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
+        candidates = [d.url for d in seeds] + [e.url for e in entries]
+        known = wh.known_urls(candidates)
+        attempts = wh.failure_attempts([e.url for e in entries])
+    result.documents = [d for d in seeds if d.url not in known]
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.url in known or entry.url in seen:
+            result.skipped += 1 if entry.url in known else 0
+            continue
+        seen.add(entry.url)
+        if attempts.get(entry.url, 0) >= settings.max_fetch_attempts:
+            result.skipped += 1
+            continue
+        result.to_fetch.append(entry)
+    result.skipped += len(seeds) - len(result.documents)
+    for poll in result.polls:
+        poll.new = sum(1 for e in result.to_fetch if e.feed_url == poll.feed_url)
+    return result
+
+
+async def _read_feeds(settings: Settings, result: Plan) -> list[FeedEntry]:
+    async with make_client(settings) as client:
+        outcomes = await gather_bounded(
+            (read_feed(client, url, settings) for url in settings.feeds), settings.fetch_concurrency
+        )
+    entries: list[FeedEntry] = []
+    for url, outcome in zip(settings.feeds, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            reason = _reason(outcome)
+            log.warning("feed %s failed: %s", url, reason)
+            result.polls.append(FeedPoll(url, 0, 0, reason))
+            result.failures.append(Failure(url=url, stage="feed", reason=reason))
+        else:
+            result.polls.append(FeedPoll(url, len(outcome), 0, None))
+            entries.extend(outcome)
+    return entries
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, SourceError):
+        return exc.reason
+    return f"{type(exc).__name__}: {exc}"
+
+
+# ---------------------------------------------------------------- fetch
+
+
+def fetch(entries: list[FeedEntry], settings: Settings) -> tuple[list[Document], list[Failure]]:
+    """Download the pages, a bounded number at a time; each failure names its URL and reason."""
+    if not entries:
+        return [], []
+    return asyncio.run(_fetch_all(entries, settings))
+
+
+async def _fetch_all(entries: list[FeedEntry], settings: Settings) -> tuple[list[Document], list[Failure]]:
+    now = now_utc()
+    async with make_client(settings) as client:
+        outcomes = await gather_bounded(
+            (fetch_page(client, e, settings, now) for e in entries), settings.fetch_concurrency
+        )
+    docs, failures = [], []
+    for entry, outcome in zip(entries, outcomes, strict=True):
+        if isinstance(outcome, BaseException):
+            if not isinstance(outcome, MonitorError):
+                log.exception("unexpected error fetching %s", entry.url, exc_info=outcome)
+            failures.append(Failure(url=entry.url, stage="fetch", reason=_reason(outcome)))
+        else:
+            docs.append(outcome)
+    return docs, failures
+
+
+# ---------------------------------------------------------------- analyse
+
+
+@lru_cache(maxsize=4)
+def _tools(topic_path: str) -> tuple[TopicProfile, ClaimExtractor]:
+    profile = load_profile(Path(topic_path))
+    return profile, ClaimExtractor(profile)
+
+
+def analyse_document(doc: Document, topic_path: str) -> Article:
+    """Text, topic score and claims of one document (runs in worker processes)."""
+    profile, extractor = _tools(topic_path)
+    title, published, outlet = doc.title, doc.published_at, None
+    if doc.text is not None:
+        text = doc.text
+        outlet = "seed " + doc.url.split(":", 1)[1]
+    else:
+        page = extract_page(doc.html or b"", doc.url)
+        text = page.text
+        title = title or page.title
+        published = published or page.published_at
+        outlet = page.sitename
+    outlet = outlet or (urlsplit(doc.url).hostname or doc.url)
+    topic = score_topic(profile, title, text)
+    reference = (published or doc.fetched_at).date()
+    claims = extractor.extract(text, reference) if topic.on_topic else None
+    return Article(
+        url=doc.url,
+        source=doc.source,
+        feed_url=doc.feed_url,
+        title=title,
+        outlet=outlet,
+        published_at=published,
+        fetched_at=doc.fetched_at,
+        text=text,
+        content_hash=content_hash(text),
+        on_topic=topic.on_topic,
+        topic_score=topic.score,
+        figures=claims.figures if claims else [],
+        positions=claims.positions if claims else [],
+        events=claims.events if claims else [],
+    )
+
+
+def _analyse_safely(doc: Document, topic_path: str) -> Article | Failure:
+    try:
+        return analyse_document(doc, topic_path)
+    except MonitorError as exc:
+        return Failure(url=doc.url, stage="extract", reason=_reason(exc))
+    except Exception as exc:  # one malformed page must not end the pass
+        log.exception("unexpected error analysing %s", doc.url)
+        return Failure(url=doc.url, stage="extract", reason=f"{type(exc).__name__}: {exc}")
+
+
+def analyse(docs: list[Document], settings: Settings) -> Analysed:
+    """Analyse documents, on every core when there are many."""
+    topic_path = str(settings.topic_path)
+    workers = settings.extract_workers or os.cpu_count() or 1
+    if len(docs) >= PARALLEL_EXTRACT_MIN and workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(_analyse_safely, docs, [topic_path] * len(docs), chunksize=8))
+    else:
+        outcomes = [_analyse_safely(d, topic_path) for d in docs]
+    result = Analysed()
+    for outcome in outcomes:
+        if isinstance(outcome, Failure):
+            result.failures.append(outcome)
+        else:
+            result.articles.append(outcome)
+    return result
+
+
+# ---------------------------------------------------------------- store
+
+
+def _order(article: Article) -> tuple[datetime, str]:
+    """Oldest first, so originals are stored before their copies."""
+    return (article.published_at or article.fetched_at, article.url)
+
+
+def store(
+    articles: list[Article],
+    settings: Settings,
+    profile: TopicProfile,
+    polls: list[FeedPoll] | None = None,
+    failures: list[Failure] | None = None,
+) -> PassSummary:
+    """Write articles (one transaction each), failures and feed health; return what was stored."""
+    summary = PassSummary()
+    with Warehouse.open(settings.db, profile, lock_timeout=settings.lock_timeout) as wh:
+        for poll in polls or []:
+            wh.record_feed_poll(poll.feed_url, error=poll.error, entries=poll.entries, new=poll.new)
+            if poll.error is None:
+                wh.clear_failure(poll.feed_url)
+        for failure in failures or []:
+            wh.record_failure(failure.url, failure.stage, failure.reason)
+        for article in sorted(articles, key=_order):
+            result = wh.store_article(article, fingerprint(article.text))
+            if not result.stored:
+                summary.articles_skipped += 1
+                continue
+            wh.clear_failure(article.url)
+            summary.articles_new += 1
+            summary.on_topic += int(article.on_topic)
+            summary.duplicates += int(result.duplicate_of is not None)
+            summary.figures += len(article.figures)
+            summary.positions += len(article.positions)
+            summary.events += len(article.events)
+            summary.alerts.extend(result.alerts)
+    summary.failures = list(failures or [])
+    summary.articles_failed = sum(1 for f in summary.failures if f.stage != "feed")
+    return summary
+
+
+# ---------------------------------------------------------------- deliver
+
+
+@dataclass
+class Delivery:
+    notified: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def deliver(settings: Settings) -> Delivery:
+    """Send pending alerts to every notification URL; record each success at once, back off on failure."""
+    result = Delivery()
+    urls = [u.get_secret_value() for u in settings.notify_urls]
+    if not urls:
+        return result
+    with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
+        for alert in wh.pending_alerts(utcnow(), settings.notify_max_attempts):
+            if _deliver_one(wh, alert, urls, settings, result):
+                wh.mark_notified(alert.alert_id)
+                result.notified += 1
+            else:
+                result.failed += 1
+    return result
+
+
+def _deliver_one(wh: Warehouse, alert: Alert, urls: list[str], settings: Settings, result: Delivery) -> bool:
+    title, body = notify.format_alert(alert)
+    done = wh.delivered_targets(alert.alert_id)
+    errors = []
+    for url in urls:
+        target = notify.target_hash(url)
+        if target in done:
+            continue
+        try:
+            notify.send(url, title, body, settings.notify_timeout)
+        except NotifyError as exc:
+            errors.append(str(exc))
+            continue
+        wh.record_delivery(alert.alert_id, target)
+    if errors:
+        message = "; ".join(errors)
+        wh.mark_failed(alert.alert_id, message, settings.notify_backoff)
+        result.errors.append(f"alert {alert.alert_id}: {message}")
+        log.warning("alert %s not delivered: %s", alert.alert_id, message)
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- the whole pass
+
+
+def run_pass(settings: Settings) -> PassSummary:
+    """One monitoring pass without Prefect: the same stages the flow runs."""
+    profile = load_profile(settings.topic_path)
+    todo = plan(settings, profile)
+    fetched, fetch_failures = fetch(todo.to_fetch, settings)
+    analysed = analyse(todo.documents + fetched, settings)
+    summary = store(analysed.articles, settings, profile, todo.polls,
+                    todo.failures + fetch_failures + analysed.failures)
+    summary.articles_skipped += todo.skipped
+    delivery = deliver(settings)
+    summary.notified, summary.notify_failed = delivery.notified, delivery.failed
+    return summary

@@ -1,0 +1,193 @@
+"""The topic profile (seeds/topic.toml) and the English lexicon (lexicon.toml), loaded and checked."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from monitor.errors import ConfigError
+from monitor.text import PhraseIndex
+
+log = logging.getLogger(__name__)
+
+LEXICON_FILE = Path(__file__).with_name("lexicon.toml")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Actor(_Model):
+    name: str
+    kind: Literal["person", "government", "agency", "organisation", "place"]
+    country: str | None = None
+    role: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Metric(_Model):
+    name: str
+    units: list[str]
+    phrasings: list[str]
+    subject: str | None = None
+    counterparts: list[str] = Field(default_factory=list)
+    counted: list[str] = Field(default_factory=list)
+
+
+class Topic(_Model):
+    name: str
+    phrasings: list[str]
+
+
+class Action(_Model):
+    name: str
+    phrasings: list[str]
+    window_days: int = 14
+
+
+class SeedMeta(_Model):
+    published: datetime | None = None
+    title: str | None = None
+    url: str | None = None
+
+
+class Story(_Model):
+    name: str
+    default_subject: str
+    min_anchor_hits: int = 1
+    min_theme_hits: int = 1
+    min_score: float = 3.0
+    position_window_days: int = 21
+    anchors: dict[str, float]
+    themes: dict[str, float]
+
+
+class Unit(_Model):
+    symbols: list[str] = Field(default_factory=list)
+    words: list[str] = Field(default_factory=list)
+    convert: dict[str, float] = Field(default_factory=dict)
+
+
+class Lexicon(_Model):
+    qualifiers: dict[str, list[str]]
+    change: dict[str, list[str]]
+    periods: dict[str, list[str]]
+    dates: dict[str, list[str]]
+    stance: dict[str, list[str]]
+    units: dict[str, Unit]
+    multipliers: dict[str, float]
+    count: dict[str, list[str]]
+
+    def words(self, section: str, key: str) -> list[str]:
+        table: dict[str, list[str]] = getattr(self, section)
+        return table.get(key, [])
+
+
+class TopicProfile(_Model):
+    """Everything the monitor knows about one story, with phrase indexes built once."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    story: Story
+    seeds: dict[str, SeedMeta] = Field(default_factory=dict)
+    actors: list[Actor]
+    metrics: list[Metric] = Field(default_factory=list)
+    topics: list[Topic] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    lexicon: Lexicon
+
+    @cached_property
+    def actor_by_name(self) -> dict[str, Actor]:
+        return {a.name: a for a in self.actors}
+
+    @cached_property
+    def metric_by_name(self) -> dict[str, Metric]:
+        return {m.name: m for m in self.metrics}
+
+    @cached_property
+    def action_by_name(self) -> dict[str, Action]:
+        return {a.name: a for a in self.actions}
+
+    @cached_property
+    def actor_index(self) -> PhraseIndex:
+        return PhraseIndex((alias, a.name) for a in self.actors for alias in [a.name, *a.aliases])
+
+    @cached_property
+    def metric_index(self) -> PhraseIndex:
+        return PhraseIndex((p, m.name) for m in self.metrics for p in m.phrasings)
+
+    @cached_property
+    def topic_index(self) -> PhraseIndex:
+        return PhraseIndex((p, t.name) for t in self.topics for p in t.phrasings)
+
+    @cached_property
+    def action_index(self) -> PhraseIndex:
+        return PhraseIndex((p, a.name) for a in self.actions for p in a.phrasings)
+
+    @cached_property
+    def anchor_index(self) -> PhraseIndex:
+        return PhraseIndex((t, t) for t in self.story.anchors)
+
+    @cached_property
+    def theme_index(self) -> PhraseIndex:
+        return PhraseIndex((t, t) for t in self.story.themes)
+
+    def lexicon_index(self, section: str, key: str) -> PhraseIndex:
+        cache: dict[tuple[str, str], PhraseIndex] = self.__dict__.setdefault("_lex_cache", {})
+        if (section, key) not in cache:
+            cache[(section, key)] = PhraseIndex((w, key) for w in self.lexicon.words(section, key))
+        return cache[(section, key)]
+
+    def seed_published(self, file_name: str) -> datetime | None:
+        meta = self.seeds.get(file_name)
+        if meta is None or meta.published is None:
+            return None
+        published = meta.published
+        return published if published.tzinfo else published.replace(tzinfo=timezone.utc)
+
+
+def _merge_lexicon(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """A profile's [lexicon] adds words to the base lists and units to the base table."""
+    merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
+    for section, table in extra.items():
+        target = merged.setdefault(section, {})
+        for key, value in table.items():
+            if isinstance(value, list) and isinstance(target.get(key), list):
+                target[key] = [*target[key], *value]
+            else:
+                target[key] = value
+    return merged
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"topic profile {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"topic profile {path} is not valid TOML: {exc}") from exc
+
+
+def load_profile(path: Path) -> TopicProfile:
+    """The topic profile at `path`, with the package lexicon extended by its [lexicon] table."""
+    data = _read_toml(path)
+    lexicon = _merge_lexicon(_read_toml(LEXICON_FILE), data.pop("lexicon", {}))
+    try:
+        profile = TopicProfile(**data, lexicon=Lexicon(**lexicon))
+    except ValidationError as exc:
+        raise ConfigError(f"topic profile {path} is invalid: {exc}") from exc
+    known_units = set(profile.lexicon.units) | {"count"}
+    for metric in profile.metrics:
+        unknown = set(metric.units) - known_units
+        if unknown:
+            raise ConfigError(f"topic profile {path}: metric {metric.name!r} has unknown units {sorted(unknown)}")
+    if profile.story.default_subject not in profile.actor_by_name:
+        log.warning("default subject %r is not an actor of %s", profile.story.default_subject, path)
+    return profile

@@ -1,0 +1,88 @@
+"""The one settings object: defaults, then a TOML file, then MONITOR_* variables, then CLI options."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from monitor.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    """Where the monitor reads and writes, and how patient it is with the network and the warehouse."""
+
+    model_config = SettingsConfigDict(env_prefix="MONITOR_", extra="forbid")
+
+    db: Path = Field(Path("warehouse/monitor.duckdb"), description="DuckDB warehouse file")
+    seeds: Path = Field(Path("seeds"), description="folder of seed documents and topic.toml")
+    topic_file: Path | None = Field(None, description="topic profile; default: <seeds>/topic.toml")
+    feeds: list[str] = Field(default_factory=list, description="RSS/Atom feed URLs to poll")
+    notify_urls: list[SecretStr] = Field(default_factory=list, description="apprise URLs (secret)")
+    feed_health_urls: list[SecretStr] = Field(
+        default_factory=list, description="apprise URLs for feed-health notices; default: notify_urls"
+    )
+
+    connect_timeout: float = Field(5.0, gt=0, description="seconds to open a connection")
+    read_timeout: float = Field(15.0, gt=0, description="seconds without a byte before giving up")
+    fetch_deadline: float = Field(30.0, gt=0, description="seconds for one whole download")
+    fetch_concurrency: int = Field(8, ge=1, description="downloads at once")
+    max_page_bytes: int = Field(5_000_000, ge=1024, description="pages are cut off beyond this")
+    max_feed_bytes: int = Field(2_000_000, ge=1024, description="feeds larger than this are refused")
+    max_redirects: int = Field(5, ge=0)
+    max_fetch_attempts: int = Field(3, ge=1, description="passes that retry a failed page")
+    user_agent: str = "news-monitor/0.1 (+https://example.invalid/monitor)"
+    extract_workers: int = Field(0, ge=0, description="processes for text extraction; 0: one per core")
+
+    lock_timeout: float = Field(60.0, ge=0, description="seconds to wait for a busy warehouse")
+    notify_max_attempts: int = Field(8, ge=1)
+    notify_backoff: float = Field(60.0, ge=0, description="first retry delay, doubled each attempt")
+    notify_timeout: float = Field(10.0, gt=0)
+
+    poll_interval: float = Field(900.0, gt=0, description="seconds between scheduled passes")
+    poll_cron: str | None = Field(None, description="cron schedule; replaces poll_interval")
+    feed_stale_after: float = Field(86400.0, gt=0, description="seconds without news before a feed is stale")
+
+    @property
+    def topic_path(self) -> Path:
+        return self.topic_file or self.seeds / "topic.toml"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = settings_cls.model_config.get("toml_file")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml:
+            sources.append(TomlConfigSettingsSource(settings_cls))
+        return tuple(sources)
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from defaults, `config_file` (TOML), MONITOR_* variables and `overrides`, in that order."""
+    config_file = config_file or (Path(os.environ["MONITOR_CONFIG"]) if os.environ.get("MONITOR_CONFIG") else None)
+    cls: type[Settings] = Settings
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"config file {config_file} does not exist")
+        config = SettingsConfigDict(**{**Settings.model_config, "toml_file": config_file})
+        cls = type("FileSettings", (Settings,), {"model_config": config})
+    given = {k: v for k, v in overrides.items() if v is not None and v != []}
+    try:
+        return cls(**given)
+    except ValidationError as exc:
+        where = f" (config file {config_file})" if config_file else ""
+        raise ConfigError(f"invalid settings{where}: {exc}") from exc

@@ -1,0 +1,235 @@
+"""Where articles come from: seed files, RSS/Atom feeds, and the pages they link to.
+
+Everything read from the network is bounded: http(s) only, a size cap enforced while downloading,
+connect and read timeouts plus a deadline for the whole body (a server that trickles bytes), a
+limit on redirects. Feeds lose their DOCTYPE before parsing: feedparser's fallback parser would
+otherwise expand one large entity referenced many times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import feedparser
+import httpx
+
+from monitor.errors import FetchError, ParseError, RefusedInput, SourceError
+from monitor.models import Document
+from monitor.profile import TopicProfile
+from monitor.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ALLOWED_SCHEMES = ("http", "https")
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|smid)$", re.IGNORECASE)
+_DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.DOTALL | re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    url: str
+    feed_url: str
+    title: str | None
+    published_at: datetime | None
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no fragment, no tracking parameters, no default port."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def check_scheme(url: str) -> None:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        raise RefusedInput(url, f"scheme {scheme or '(none)'!r} refused; only http and https are fetched")
+
+
+# ---------------------------------------------------------------- seeds
+
+
+def read_seeds(folder: Path, profile: TopicProfile, now: datetime) -> list[Document]:
+    """Every .txt file of the seeds folder, as url `seed:<file name>`."""
+    if not folder.is_dir():
+        raise SourceError(str(folder), "seeds folder does not exist")
+    docs = []
+    for path in sorted(folder.glob("*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        meta = profile.seeds.get(path.name)
+        first_line = next((ln.strip() for ln in text.splitlines() if ln.strip()), path.name)
+        docs.append(
+            Document(
+                url=f"seed:{path.name}",
+                source="seed",
+                title=(meta.title if meta and meta.title else first_line[:200]),
+                published_at=profile.seed_published(path.name),
+                fetched_at=now,
+                text=text,
+            )
+        )
+    return docs
+
+
+# ---------------------------------------------------------------- downloading
+
+
+def make_client(settings: Settings) -> httpx.AsyncClient:
+    timeout = httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout, write=10.0, pool=10.0)
+    return httpx.AsyncClient(
+        timeout=timeout,
+        follow_redirects=True,
+        max_redirects=settings.max_redirects,
+        headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+        limits=httpx.Limits(max_connections=settings.fetch_concurrency * 2),
+    )
+
+
+async def download(
+    client: httpx.AsyncClient, url: str, *, max_bytes: int, deadline: float, truncate: bool
+) -> tuple[bytes, httpx.Headers, str]:
+    """Body, headers and final URL; stops reading at `max_bytes` (cut off, or refused if not `truncate`)."""
+    check_scheme(url)
+
+    async def _get() -> tuple[bytes, httpx.Headers, str]:
+        async with client.stream("GET", url) as response:
+            check_scheme(str(response.url))
+            if response.status_code >= 400:
+                raise FetchError(url, f"HTTP {response.status_code}")
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > max_bytes and not truncate:
+                raise RefusedInput(url, f"declared size {declared} bytes exceeds the limit of {max_bytes}")
+            chunks, size = [], 0
+            async for chunk in response.aiter_raw():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > max_bytes:
+                    if not truncate:
+                        raise RefusedInput(url, f"larger than the limit of {max_bytes} bytes")
+                    log.warning("%s: cut off at %d bytes", url, max_bytes)
+                    break
+            body = b"".join(chunks)[:max_bytes]
+            encoding = response.headers.get("content-encoding", "").lower()
+            if encoding and encoding != "identity":
+                body = _decode_body(url, body, encoding, max_bytes)
+            return body, response.headers, str(response.url)
+
+    try:
+        return await asyncio.wait_for(_get(), timeout=deadline)
+    except SourceError:
+        raise
+    except TimeoutError as exc:
+        raise FetchError(url, f"no complete response within {deadline:.0f} s") from exc
+    except httpx.TooManyRedirects as exc:
+        raise FetchError(url, f"too many redirects: {exc}") from exc
+    except httpx.UnsupportedProtocol as exc:
+        raise RefusedInput(url, f"redirected to an unsupported scheme: {exc}") from exc
+    except httpx.TimeoutException as exc:
+        raise FetchError(url, f"timed out ({type(exc).__name__})") from exc
+    except httpx.HTTPError as exc:
+        raise FetchError(url, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _decode_body(url: str, body: bytes, encoding: str, max_bytes: int) -> bytes:
+    """Decompress with the same size cap, so a small gzip bomb cannot grow past it."""
+    import zlib
+
+    if encoding not in ("gzip", "deflate", "x-gzip"):
+        return body
+    try:
+        wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
+        decoder = zlib.decompressobj(wbits)
+        out = decoder.decompress(body, max_bytes)
+        return out
+    except zlib.error as exc:
+        raise ParseError(url, f"bad {encoding} body: {exc}") from exc
+
+
+# ---------------------------------------------------------------- feeds
+
+
+def parse_feed(feed_url: str, body: bytes, content_type: str | None = None) -> list[FeedEntry]:
+    """Entries of a feed with links to http(s) pages; ParseError when nothing usable is in it."""
+    body = _DOCTYPE.sub(b"", body, count=1)
+    headers = {"content-type": content_type} if content_type else {}
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
+    entries = []
+    for entry in parsed.entries:
+        link = entry.get("link") or entry.get("id")
+        if not link:
+            continue
+        try:
+            link = str(httpx.URL(feed_url).join(link))
+        except (httpx.InvalidURL, ValueError):
+            continue
+        if urlsplit(link).scheme.lower() not in ALLOWED_SCHEMES:
+            log.warning("feed %s: entry link %s refused (scheme)", feed_url, link[:200])
+            continue
+        entries.append(
+            FeedEntry(
+                url=canonical_url(link),
+                feed_url=feed_url,
+                title=entry.get("title"),
+                published_at=_entry_date(entry),
+            )
+        )
+    if not entries and parsed.get("bozo"):
+        reason = parsed.get("bozo_exception")
+        raise ParseError(feed_url, f"not a usable feed: {type(reason).__name__}: {reason}")
+    return entries
+
+
+def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+            except (OverflowError, ValueError, TypeError):
+                continue  # a malformed date is no date
+    return None
+
+
+async def read_feed(client: httpx.AsyncClient, feed_url: str, settings: Settings) -> list[FeedEntry]:
+    body, headers, _ = await download(
+        client, feed_url, max_bytes=settings.max_feed_bytes, deadline=settings.fetch_deadline, truncate=False
+    )
+    return parse_feed(feed_url, body, headers.get("content-type"))
+
+
+async def fetch_page(client: httpx.AsyncClient, entry: FeedEntry, settings: Settings, now: datetime) -> Document:
+    body, _, _ = await download(
+        client, entry.url, max_bytes=settings.max_page_bytes, deadline=settings.fetch_deadline, truncate=True
+    )
+    return Document(
+        url=entry.url,
+        source="feed",
+        feed_url=entry.feed_url,
+        title=entry.title,
+        published_at=entry.published_at,
+        fetched_at=now,
+        html=body,
+    )
+
+
+async def gather_bounded(coros: Iterable, limit: int) -> list:  # type: ignore[type-arg]
+    """Run coroutines at most `limit` at a time; exceptions are returned, not raised."""
+    semaphore = asyncio.Semaphore(limit)
+
+    async def run(coro):  # type: ignore[no-untyped-def]
+        async with semaphore:
+            return await coro
+
+    return await asyncio.gather(*(run(c) for c in coros), return_exceptions=True)

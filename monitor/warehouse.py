@@ -1,0 +1,451 @@
+"""DuckDB access: opened briefly, migrated on open, one transaction per stored article.
+
+DuckDB locks the whole file, even against readers, so the pipeline opens the warehouse only to write,
+closes it right after, and waits with backoff while another process holds it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from monitor import contradict
+from monitor.dedup import COPY_THRESHOLD, Fingerprint, similarity
+from monitor.errors import MigrationError, WarehouseBusy, WarehouseError
+from monitor.models import Alert, Article, EventMention
+from monitor.profile import TopicProfile
+from monitor.text import normalize, stable_id
+
+log = logging.getLogger(__name__)
+
+WAREHOUSE_DIR = Path(__file__).resolve().parent.parent / "warehouse"
+MIGRATIONS_DIR = WAREHOUSE_DIR / "migrations"
+VIEWS_FILE = WAREHOUSE_DIR / "views.sql"
+
+
+def utcnow() -> datetime:
+    """Naive UTC, as DuckDB TIMESTAMP columns store it."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def naive_utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse, waiting up to `lock_timeout` s while another process holds it."""
+    if read_only and not path.exists():
+        raise WarehouseError(f"warehouse {path} does not exist; run `monitor run` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + lock_timeout
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc):
+                raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WarehouseBusy(
+                    f"warehouse {path} is locked by another process; waited {lock_timeout:.0f} s "
+                    f"(raise MONITOR_LOCK_TIMEOUT or close the other connection): {exc}"
+                ) from exc
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, 1.0)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply the numbered migrations not yet recorded, each in its own transaction; return their names."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+        "applied_at TIMESTAMP NOT NULL)"
+    )
+    applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    done = []
+    for file in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")):
+        version = int(file.name[:3])
+        if version in applied:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(file.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, file.name, utcnow()])
+            con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise MigrationError(f"migration {file.name} failed and was rolled back: {exc}") from exc
+        done.append(file.name)
+    if done:
+        con.execute(VIEWS_FILE.read_text(encoding="utf-8"))
+    return done
+
+
+@dataclass
+class StoreResult:
+    stored: bool
+    duplicate_of: str | None = None
+    alerts: list[Alert] = field(default_factory=list)
+
+
+class Warehouse:
+    """The monitor's reads and writes, over one open connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, profile: TopicProfile | None = None) -> None:
+        self.con = con
+        self.profile = profile
+
+    @classmethod
+    @contextmanager
+    def open(
+        cls, path: Path, profile: TopicProfile | None = None, *, lock_timeout: float = 60.0, read_only: bool = False
+    ) -> Iterator[Warehouse]:
+        con = connect(path, read_only=read_only, lock_timeout=lock_timeout)
+        try:
+            if not read_only:
+                migrate(con)
+            yield cls(con, profile)
+        finally:
+            con.close()
+
+    # ---------------------------------------------------------------- reads
+
+    def known_urls(self, urls: Sequence[str]) -> set[str]:
+        if not urls:
+            return set()
+        rows = self.con.execute("SELECT url FROM articles WHERE list_contains(?, url)", [list(urls)]).fetchall()
+        return {r[0] for r in rows}
+
+    def failure_attempts(self, urls: Sequence[str]) -> dict[str, int]:
+        if not urls:
+            return {}
+        rows = self.con.execute(
+            "SELECT url, attempts FROM failures WHERE list_contains(?, url)", [list(urls)]
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
+        cur = self.con.execute(sql, list(params))
+        columns = [d[0] for d in cur.description] if cur.description else []
+        return columns, cur.fetchall()
+
+    # ---------------------------------------------------------------- failures and feeds
+
+    def record_failure(self, url: str, stage: str, reason: str) -> None:
+        now = utcnow()
+        self.con.execute(
+            """INSERT INTO failures VALUES (?, ?, ?, 1, ?, ?)
+               ON CONFLICT (url) DO UPDATE SET stage = excluded.stage, reason = excluded.reason,
+               attempts = failures.attempts + 1, last_at = excluded.last_at""",
+            [url, stage, reason[:2000], now, now],
+        )
+
+    def clear_failure(self, url: str) -> None:
+        self.con.execute("DELETE FROM failures WHERE url = ?", [url])
+
+    def record_feed_poll(self, feed_url: str, *, error: str | None, entries: int, new: int) -> None:
+        now = utcnow()
+        self.con.execute(
+            """INSERT INTO feed_status (feed_url, last_polled_at, last_ok_at, last_new_at, last_error,
+                                        consecutive_errors, entries_seen)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (feed_url) DO UPDATE SET
+                 last_polled_at = excluded.last_polled_at,
+                 last_ok_at = coalesce(excluded.last_ok_at, feed_status.last_ok_at),
+                 last_new_at = coalesce(excluded.last_new_at, feed_status.last_new_at),
+                 last_error = excluded.last_error,
+                 consecutive_errors = CASE WHEN excluded.last_error IS NULL THEN 0
+                                           ELSE feed_status.consecutive_errors + 1 END,
+                 entries_seen = excluded.entries_seen""",
+            [feed_url, now, None if error else now, now if new else None, error, 1 if error else 0, entries],
+        )
+
+    # ---------------------------------------------------------------- storing an article
+
+    def store_article(self, article: Article, fp: Fingerprint) -> StoreResult:
+        """Article, claims, events and the alerts they raise, in one transaction (the outbox)."""
+        if self.profile is None:
+            raise WarehouseError("storing articles needs the topic profile")
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if self.known_urls([article.url]):
+                self.con.execute("ROLLBACK")
+                return StoreResult(stored=False)
+            original, sim = self._find_copy(article, fp)
+            self._insert_article(article, fp, original, sim)
+            alerts: list[Alert] = []
+            if article.on_topic:
+                skip = self._sentences_of(original) if original else set()
+                conflicts = self._insert_claims(article, skip, compare=True)
+                alerts = self._insert_alerts(article, conflicts)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return StoreResult(stored=True, duplicate_of=original, alerts=alerts)
+
+    def _find_copy(self, article: Article, fp: Fingerprint) -> tuple[str | None, float | None]:
+        row = self.con.execute(
+            "SELECT coalesce(duplicate_of, url) FROM articles WHERE content_hash = ? ORDER BY published_at LIMIT 1",
+            [article.content_hash],
+        ).fetchone()
+        if row:
+            return row[0], 1.0
+        bands = [b for b, _ in fp.bands]
+        buckets = [k for _, k in fp.bands]
+        rows = self.con.execute(
+            """SELECT DISTINCT a.url, a.duplicate_of, a.minhash
+               FROM (SELECT unnest(?) AS band, unnest(?) AS bucket) q
+               JOIN article_bands b ON b.band = q.band AND b.bucket = q.bucket
+               JOIN articles a ON a.url = b.url""",
+            [bands, buckets],
+        ).fetchall()
+        best: tuple[float, str] | None = None
+        for url, dup_of, signature in rows:
+            sim = similarity(fp.signature, signature)
+            if sim >= COPY_THRESHOLD and (best is None or sim > best[0]):
+                best = (sim, dup_of or url)
+        return (best[1], round(best[0], 3)) if best else (None, None)
+
+    def _sentences_of(self, url: str) -> set[str]:
+        from monitor.text import split_sentences
+
+        row = self.con.execute("SELECT text FROM articles WHERE url = ?", [url]).fetchone()
+        return {normalize(s) for s in split_sentences(row[0])} if row else set()
+
+    def _insert_article(self, a: Article, fp: Fingerprint, original: str | None, sim: float | None) -> None:
+        self.con.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [a.url, a.title, a.outlet, naive_utc(a.published_at), naive_utc(a.fetched_at), a.source, a.feed_url,
+             a.content_hash, a.on_topic, a.topic_score, original, sim, fp.signature, a.text],
+        )
+        self.con.execute(
+            "INSERT INTO article_bands SELECT unnest(?), unnest(?), ?",
+            [[b for b, _ in fp.bands], [k for _, k in fp.bands], a.url],
+        )
+
+    def _insert_claims(self, a: Article, skip: set[str], compare: bool) -> list[contradict.Conflict]:
+        published = naive_utc(a.published_at)
+        conflicts: list[contradict.Conflict] = []
+        rows = []
+        for i, f in enumerate(a.figures):
+            rows.append([stable_id(a.url, "figure", i), a.url, f.subject, f.metric, f.metric_known, f.kind, f.period,
+                         f.value, f.low, f.high, f.unit, f.qualifier, f.raw, f.evidence, published])
+            if compare and normalize(f.evidence) not in skip and contradict.comparable_figure(f):
+                conflicts.extend(self._figure_conflicts(a.url, f))
+        if rows:
+            self._insert_rows("figures", rows)
+        rows = []
+        for i, p in enumerate(a.positions):
+            if compare and normalize(p.evidence) not in skip:
+                conflicts.extend(self._position_conflicts(a.url, published, p))
+            rows.append([stable_id(a.url, "position", i), a.url, p.actor, p.topic, p.stance, p.is_change,
+                         p.historical, p.evidence, published])
+        if rows:
+            self._insert_rows("positions", rows)
+        for i, e in enumerate(a.events):
+            conflicts.extend(self._store_event(a, i, e, published, compare and normalize(e.evidence) not in skip))
+        return conflicts
+
+    def _insert_rows(self, table: str, rows: list[list[Any]]) -> None:
+        """Column-wise insert from lists: far faster than executemany in DuckDB."""
+        columns = list(zip(*rows, strict=True))
+        placeholders = ", ".join("unnest(?)" for _ in columns)
+        self.con.execute(f"INSERT INTO {table} SELECT {placeholders}", [list(c) for c in columns])
+
+    # ---------------------------------------------------------------- comparisons
+
+    def _figure_conflicts(self, url: str, f: Any) -> list[contradict.Conflict]:
+        rows = self.con.execute(
+            """SELECT f.article_url, a.outlet, a.published_at, f.raw, f.low, f.high, f.value, f.evidence
+               FROM figures f JOIN articles a ON a.url = f.article_url
+               WHERE f.subject = ? AND f.metric = ? AND f.period = ? AND f.kind = ? AND f.unit = ?
+                 AND f.metric_known AND a.duplicate_of IS NULL AND f.article_url <> ?""",
+            [f.subject, f.metric, f.period, f.kind, f.unit, url],
+        ).fetchall()
+        out = []
+        for row in rows:
+            c = contradict.figure_conflict(f, contradict.StoredFigure(*row))
+            if c:
+                out.append(c)
+        return out
+
+    def _position_conflicts(self, url: str, published: datetime | None, p: Any) -> list[contradict.Conflict]:
+        assert self.profile is not None
+        rows = self.con.execute(
+            """SELECT p.article_url, a.outlet, p.published_at, p.stance, p.is_change, p.evidence
+               FROM positions p JOIN articles a ON a.url = p.article_url
+               WHERE p.actor = ? AND p.topic = ? AND NOT p.historical AND a.duplicate_of IS NULL
+                 AND p.article_url <> ?""",
+            [p.actor, p.topic, url],
+        ).fetchall()
+        stored = [contradict.StoredPosition(*r) for r in rows]
+        out = []
+        for prior in stored:
+            between = any(
+                s.is_change
+                and s.published_at is not None
+                and prior.published_at is not None
+                and published is not None
+                and prior.published_at <= s.published_at <= published
+                and s is not prior
+                for s in stored
+            )
+            c = contradict.position_conflict(self.profile, p, published, prior, between)
+            if c:
+                out.append(c)
+        return out
+
+    def _store_event(
+        self, a: Article, index: int, e: EventMention, published: datetime | None, compare: bool
+    ) -> list[contradict.Conflict]:
+        assert self.profile is not None
+        action = self.profile.action_by_name.get(e.action)
+        window = timedelta(days=action.window_days if action else 14)
+        rows = self.con.execute(
+            """SELECT e.event_id, e.event_date, e.target,
+                      (SELECT min(m.published_at) FROM event_mentions m WHERE m.event_id = e.event_id) AS first_pub
+               FROM events e
+               WHERE e.action = ? AND (e.target = ? OR e.target IS NULL OR ? IS NULL)""",
+            [e.action, e.target, e.target],
+        ).fetchall()
+        best: tuple[timedelta, str, Any, Any] | None = None
+        for event_id, event_date, target, first_pub in rows:
+            if e.event_date and event_date:
+                distance = abs(e.event_date - event_date)
+            elif published and first_pub:
+                distance = abs(published - first_pub)
+            else:
+                continue
+            if distance <= window and (best is None or distance < best[0]):
+                best = (distance, event_id, event_date, target)
+        conflicts: list[contradict.Conflict] = []
+        if best is None:
+            event_id = stable_id(a.url, "event", index)
+            self.con.execute(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                [event_id, e.actor, e.action, e.target, e.event_date, a.url],
+            )
+        else:
+            event_id = best[1]
+            if compare:
+                mentions = self.con.execute(
+                    """SELECT m.article_url, ar.outlet, m.published_at, m.actor, m.event_date, m.evidence
+                       FROM event_mentions m JOIN articles ar ON ar.url = m.article_url
+                       WHERE m.event_id = ? AND ar.duplicate_of IS NULL AND m.article_url <> ?""",
+                    [event_id, a.url],
+                ).fetchall()
+                for row in mentions:
+                    c = contradict.event_conflict(self.profile, e, contradict.StoredMention(*row))
+                    if c:
+                        conflicts.append(c)
+            self.con.execute(
+                """UPDATE events SET event_date = coalesce(event_date, ?), actor = coalesce(actor, ?),
+                   target = coalesce(target, ?) WHERE event_id = ?""",
+                [e.event_date, e.actor, e.target, event_id],
+            )
+        self.con.execute(
+            "INSERT INTO event_mentions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [event_id, a.url, e.actor, e.event_date, e.evidence, published],
+        )
+        return conflicts
+
+    def _insert_alerts(self, a: Article, conflicts: list[contradict.Conflict]) -> list[Alert]:
+        """One alert per (kind, prior article): several conflicting figures of one pair make one alert."""
+        groups: dict[tuple[str, str], list[contradict.Conflict]] = {}
+        for c in conflicts:
+            groups.setdefault((c.kind, c.prior_url), []).append(c)
+        alerts = []
+        now = utcnow()
+        for (kind, prior_url), items in groups.items():
+            prior = self.con.execute(
+                "SELECT outlet, published_at FROM articles WHERE url = ?", [prior_url]
+            ).fetchone()
+            new_source = _source_label(a.outlet, a.url, naive_utc(a.published_at))
+            prior_source = _source_label(prior[0] if prior else None, prior_url, prior[1] if prior else None)
+            alert = Alert(
+                alert_id=stable_id("alert", kind, a.url, prior_url),
+                kind=kind,  # type: ignore[arg-type]
+                article_url=a.url,
+                prior_url=prior_url,
+                summary=contradict.summarise(items, new_source, prior_source),
+                new_evidence=_join_unique(c.new_evidence for c in items),
+                prior_evidence=_join_unique(c.prior_evidence for c in items),
+                confidence=max(c.confidence for c in items),
+                created_at=now,
+            )
+            self.con.execute(
+                "INSERT INTO alerts (alert_id, kind, article_url, prior_url, summary, new_evidence, prior_evidence, "
+                "confidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [alert.alert_id, alert.kind, alert.article_url, alert.prior_url, alert.summary, alert.new_evidence,
+                 alert.prior_evidence, alert.confidence, alert.created_at],
+            )
+            alerts.append(alert)
+        return alerts
+
+    # ---------------------------------------------------------------- the outbox
+
+    def pending_alerts(self, now: datetime, max_attempts: int) -> list[Alert]:
+        rows = self.con.execute(
+            """SELECT alert_id, kind, article_url, prior_url, summary, new_evidence, prior_evidence, confidence,
+                      created_at
+               FROM alerts
+               WHERE notified_at IS NULL AND attempts < ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+               ORDER BY created_at, alert_id""",
+            [max_attempts, now],
+        ).fetchall()
+        keys = ["alert_id", "kind", "article_url", "prior_url", "summary", "new_evidence", "prior_evidence",
+                "confidence", "created_at"]
+        return [Alert(**dict(zip(keys, r, strict=True))) for r in rows]
+
+    def delivered_targets(self, alert_id: str) -> set[str]:
+        rows = self.con.execute("SELECT target_hash FROM alert_deliveries WHERE alert_id = ?", [alert_id]).fetchall()
+        return {r[0] for r in rows}
+
+    def record_delivery(self, alert_id: str, target_hash: str) -> None:
+        self.con.execute(
+            "INSERT INTO alert_deliveries VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [alert_id, target_hash, utcnow()]
+        )
+
+    def mark_notified(self, alert_id: str) -> None:
+        self.con.execute(
+            "UPDATE alerts SET notified_at = ?, last_error = NULL WHERE alert_id = ?", [utcnow(), alert_id]
+        )
+
+    def mark_failed(self, alert_id: str, error: str, backoff: float) -> None:
+        """Count a failed attempt; the next waits `backoff` * 2^(attempts) seconds."""
+        self.con.execute(
+            """UPDATE alerts SET attempts = attempts + 1, last_error = ?,
+               next_attempt_at = ? + to_seconds(CAST(? * pow(2, attempts) AS DOUBLE))
+               WHERE alert_id = ?""",
+            [error[:1000], utcnow(), backoff, alert_id],
+        )
+
+
+def _source_label(outlet: str | None, url: str, published: datetime | None) -> str:
+    name = outlet or (url.split(":", 1)[1] if url.startswith("seed:") else url)
+    return f"{name}, {published:%Y-%m-%d}" if published else name
+
+
+def _join_unique(sentences: Iterator[str] | Any) -> str:
+    seen: list[str] = []
+    for s in sentences:
+        if s not in seen:
+            seen.append(s)
+    return " … ".join(seen)
