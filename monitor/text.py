@@ -118,6 +118,8 @@ class PhraseIndex:
         phrase = self._exact[found.lower()]
         if phrase == phrase.lower() or found == phrase:
             return True
+        if len(found) >= 4 and found.isupper():
+            return True  # datelines and headlines in capitals: "BOGOTA -"
         return found[:1].swapcase() + found[1:] == phrase
 
     def find(self, text: str) -> list[PhraseMatch]:

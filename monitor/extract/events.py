@@ -15,6 +15,7 @@ from monitor.profile import TopicProfile
 
 _WORDS = re.compile(r"[\w']+")
 HYPOTHETICAL_WINDOW = 4
+_OBJECT_PRONOUN = re.compile(r"^\s+(?:on\s+)?(?:him|her)\b", re.IGNORECASE)
 
 
 class EventExtractor:
@@ -37,6 +38,10 @@ class EventExtractor:
                 (m.key for m in mentions if m.key != actor and m.start >= self._after_actor(mentions, actor)),
                 None,
             )
+            if target is None and _OBJECT_PRONOUN.match(sentence[action.end :]):
+                # "Petro said the Treasury sanctioned him": the pronoun is the speaker, or the last subject
+                speaker = self.actors.speaker(sentence, mentions)
+                target = speaker.key if speaker is not None and speaker.key != actor else context
             when = None
             if dates:
                 when = min(dates, key=lambda d: abs((d[0] + d[1]) / 2 - (action.start + action.end) / 2))[2]

@@ -1,0 +1,111 @@
+"""Claims from sentences the dev corpus does not contain: figures, positions, events."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from monitor.extract import ClaimExtractor
+
+PUBLISHED = date(2025, 11, 10)
+
+
+@pytest.fixture(scope="module")
+def extractor(profile):
+    return ClaimExtractor(profile)
+
+
+def figures(extractor, text, published=PUBLISHED):
+    return extractor.extract(text, published).figures
+
+
+def test_figure_metric_subject_period(extractor):
+    (f,) = figures(extractor, "Peru's coca crop covered 95,000 hectares in 2023, officials in Lima said.")
+    assert (f.subject, f.metric, f.kind, f.period, f.value, f.unit) == (
+        "Peru", "coca cultivation area", "level", "2023", 95_000, "hectares")
+
+
+def test_default_subject_and_counterpart(extractor):
+    (f,) = figures(extractor, "Washington gave Bogotá some $380 million in security assistance in 2023.")
+    assert (f.subject, f.metric, f.period, f.qualifier) == ("Colombia", "U.S. assistance", "2023", "about")
+
+
+def test_change_and_level_in_one_sentence(extractor):
+    change, level = figures(extractor, "Cocaine output jumped 20 percent in 2024, to 3,000 tonnes.")
+    assert (change.kind, change.value, change.unit, change.metric) == ("change", 20, "percent", "cocaine production")
+    assert (level.kind, level.value, level.unit, level.metric) == ("level", 3000, "tonnes", "cocaine production")
+
+
+def test_decrease_is_negative(extractor):
+    (f,) = figures(extractor, "Coca cultivation shrank by 7% in 2024, a government survey found.")
+    assert (f.kind, f.value) == ("change", -7)
+
+
+def test_a_13_percent_increase(extractor):
+    (f,) = figures(extractor, "The report cites a 9% increase in coca cultivation in 2024.")
+    assert (f.kind, f.value, f.period) == ("change", 9, "2024")
+
+
+def test_last_year_is_resolved(extractor):
+    (f,) = figures(extractor, "Seizures hit 800 tonnes last year, the navy said.")
+    assert (f.metric, f.period) == ("cocaine seizures", "2024")
+
+
+def test_unknown_metric_is_stored_but_marked(extractor):
+    (f,) = figures(extractor, "The ministry hired 40 inspectors.")
+    assert f.metric == "inspectors" and not f.metric_known
+
+
+def position(extractor, text):
+    positions = extractor.extract(text, PUBLISHED).positions
+    assert len(positions) == 1, positions
+    return positions[0]
+
+
+def test_position_with_negation(extractor):
+    p = position(extractor, "Petro said his government would not resume aerial fumigation of coca fields.")
+    assert (p.actor, p.topic, p.stance) == ("Gustavo Petro", "forced coca eradication", "oppose")
+
+
+def test_position_support(extractor):
+    p = position(extractor, "Colombia's defense minister endorsed the resumption of manual eradication on Tuesday.")
+    assert (p.topic, p.stance) == ("forced coca eradication", "support")
+
+
+def test_reported_change_is_marked(extractor):
+    p = position(extractor, "Petro no longer backs extradition of drug lords to the United States, aides said.")
+    assert p.is_change and p.stance == "oppose" and p.topic == "extradition to the United States"
+
+
+def test_past_position_is_historical(extractor):
+    p = position(extractor, "Petro had previously supported extradition of cartel leaders.")
+    assert p.historical and not p.is_change
+
+
+def test_speaker_is_the_actor(extractor):
+    p = position(extractor, "Washington's pressure is unacceptable, and we reject the sanctions, Petro told reporters.")
+    assert (p.actor, p.stance) == ("Gustavo Petro", "oppose")
+
+
+def test_headline_is_not_a_position(extractor):
+    assert extractor.extract("Petro Rejects U.S. Sanctions", PUBLISHED).positions == []
+
+
+def events(extractor, text, published=PUBLISHED):
+    return extractor.extract(text, published).events
+
+
+def test_event_with_relative_date(extractor):
+    (e,) = events(extractor, "The Treasury Department last Friday sanctioned Interior Minister Armando Benedetti.")
+    assert (e.actor, e.action, e.target, e.event_date) == (
+        "U.S. Treasury", "sanction", "Armando Benedetti", date(2025, 11, 7))
+
+
+def test_hypothetical_event_is_ignored(extractor):
+    assert events(extractor, "Washington could impose tariffs on Colombian flowers next month.") == []
+
+
+def test_event_actor_skips_the_speaker(extractor):
+    (e,) = events(extractor, "Petro said the Treasury sanctioned him on Oct. 24 without evidence.")
+    assert (e.actor, e.target, e.event_date) == ("U.S. Treasury", "Gustavo Petro", date(2025, 10, 24))

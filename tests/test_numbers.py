@@ -1,0 +1,101 @@
+"""Numbers in their written forms, and the intervals their wording allows."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.extract.numbers import QuantityReader, interval, words_to_number
+
+
+@pytest.fixture(scope="module")
+def reader(profile):
+    return QuantityReader(profile)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit", "qualifier"),
+    [
+        ("Aid reached $391 million last year.", 391e6, "USD", "exact"),
+        ("Aid reached US$ 391m last year.", 391e6, "USD", "exact"),
+        ("It sent nearly 400 million dollars in aid.", 400e6, "USD", "nearly"),
+        ("Cultivation rose thirteen percent in the south.", 13, "percent", "exact"),
+        ("Coca covered 253 thousand hectares.", 253_000, "hectares", "exact"),
+        ("The budget is 1.2bn dollars.", 1.2e9, "USD", "exact"),
+        ("Output reached 2,664 tonnes.", 2664, "tonnes", "exact"),
+        ("Output reached 2,664 tons.", 2664, "tonnes", "exact"),
+        ("Police seized 500 kilograms of cocaine.", 0.5, "tonnes", "exact"),
+        ("Coca covered more than 250,000 hectares.", 250_000, "hectares", "more_than"),
+        ("Coca covered at least 250,000 hectares.", 250_000, "hectares", "at_least"),
+        ("Up to 5,000 hectares were sprayed.", 5000, "hectares", "up_to"),
+        ("Roughly $450 million flowed south.", 450e6, "USD", "about"),
+        ("Exports rose 13% on the year.", 13, "percent", "exact"),
+        ("Tariffs of 25 per cent were announced.", 25, "percent", "exact"),
+        ("About 14 fishermen died.", 14, "count", "about"),
+        ("Some 2,500 acres were cleared.", 2500 * 0.40468564, "hectares", "about"),
+    ],
+)
+def test_written_forms(reader, sentence, value, unit, qualifier):
+    quantities = reader.read(sentence)
+    assert len(quantities) == 1, quantities
+    q = quantities[0]
+    assert q.value == pytest.approx(value)
+    assert q.unit == unit
+    assert q.qualifier == qualifier
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The decision came on September 15 after a review.",
+        "It happened on 24 October in Bogotá.",
+        "In 2023 the program ended.",
+        "He was the 2nd president to say so.",
+    ],
+)
+def test_dates_years_and_ordinals_are_not_figures(reader, sentence):
+    assert reader.read(sentence) == []
+
+
+def test_count_needs_a_counted_noun(reader):
+    assert [q.noun for q in reader.read("Strikes killed 14 people and 3 sailors.")] == ["people", "sailors"]
+
+
+def test_words_to_number():
+    assert words_to_number("two hundred and fifty") == 250
+    assert words_to_number("a dozen") == 12
+    assert words_to_number("thirteen") == 13
+    assert words_to_number("banana") is None
+
+
+def test_rounding_is_compatible_and_real_gaps_are_not(reader):
+    """"about 390 million" and "$391 million" overlap; "roughly $450 million" does not."""
+    (a,) = reader.read("about 390 million dollars")
+    (b,) = reader.read("$391 million")
+    (c,) = reader.read("roughly $450 million")
+    ia, ib, ic = interval(a, a.value), interval(b, b.value), interval(c, c.value)
+    assert ia[0] <= ib[1] and ib[0] <= ia[1]
+    assert ic[0] > ia[1] and ic[0] > ib[1]
+
+
+def test_open_intervals(reader):
+    (q,) = reader.read("more than 250,000 hectares")
+    assert interval(q, q.value) == (250_000, math.inf)
+    (q,) = reader.read("up to 250,000 hectares")
+    assert interval(q, q.value) == (0, 250_000)
+
+
+
+
+@pytest.mark.parametrize("prefix", ["", "about ", "nearly ", "more than ", "at least ", "up to ", "less than "])
+@given(number=st.integers(min_value=1, max_value=10**9))
+def test_interval_contains_the_written_value(reader, prefix, number):
+    quantities = reader.read(f"It was {prefix}{number:,} hectares.")
+    assert len(quantities) == 1
+    q = quantities[0]
+    assert q.value == number
+    low, high = interval(q, q.value)
+    assert low <= number <= high
