@@ -65,7 +65,8 @@ def _artifact(summary: PassSummary) -> str:
         "| articles new | skipped | failed | on topic | near-copies | figures | positions | events | alerts |",
         "|---|---|---|---|---|---|---|---|---|",
         f"| {summary.articles_new} | {summary.articles_skipped} | {summary.articles_failed} | {summary.on_topic} "
-        f"| {summary.duplicates} | {summary.figures} | {summary.positions} | {summary.events} | {len(summary.alerts)} |",
+        f"| {summary.duplicates} | {summary.figures} | {summary.positions} | {summary.events} "
+        f"| {len(summary.alerts)} |",
     ]
     if summary.alerts:
         lines += ["", "## New alerts", "", "| kind | summary | new report | stored report |", "|---|---|---|---|"]
@@ -88,11 +89,17 @@ def monitor_pass(overrides: dict[str, Any] | None = None, config: str | None = N
     summary = store_task(analysed.articles, settings, todo.polls, todo.failures + fetch_failures + analysed.failures)
     summary.articles_skipped += todo.skipped
     for article in analysed.articles:
-        emit_event("monitor.article.ingested", resource={"prefect.resource.id": f"monitor.article.{article.url}"},
-                   payload={"on_topic": article.on_topic, "title": article.title})
+        emit_event(
+            "monitor.article.ingested",
+            resource={"prefect.resource.id": f"monitor.article.{article.url}"},
+            payload={"on_topic": article.on_topic, "title": article.title},
+        )
     for alert in summary.alerts:
-        emit_event("monitor.alert.raised", resource={"prefect.resource.id": f"monitor.alert.{alert.alert_id}"},
-                   payload={"kind": alert.kind, "summary": alert.summary})
+        emit_event(
+            "monitor.alert.raised",
+            resource={"prefect.resource.id": f"monitor.alert.{alert.alert_id}"},
+            payload={"kind": alert.kind, "summary": alert.summary},
+        )
     delivery = deliver_task(settings)
     summary.notified, summary.notify_failed = delivery.notified, delivery.failed
     create_markdown_artifact(key="monitor-pass", markdown=_artifact(summary), description="monitoring pass summary")

@@ -17,8 +17,11 @@ from monitor.models import PassSummary
 from monitor.settings import Settings, load_settings
 from monitor.warehouse import Warehouse
 
-app = typer.Typer(help="Follow a news story, store what is reported, and alert on contradictions.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Follow a news story, store what is reported, and alert on contradictions.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console()
 err = Console(stderr=True)
 
@@ -41,8 +44,9 @@ def _fail(exc: MonitorError) -> typer.Exit:
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress to stderr")] = False) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 @app.command()
@@ -65,7 +69,9 @@ def run(
             os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
             from flows.monitor_flow import monitor_pass
 
-            summary = monitor_pass(overrides=_overrides(db=db, seeds=seeds, feeds=feed), config=config)
+            summary = monitor_pass(
+                overrides=_overrides(db=db, seeds=seeds, feeds=feed), config=str(config) if config else None
+            )
     except MonitorError as exc:
         raise _fail(exc) from exc
     print_summary(summary)
@@ -78,11 +84,17 @@ def _overrides(**values: Any) -> dict[str, Any]:
 def print_summary(summary: PassSummary) -> None:
     table = Table(title="monitoring pass", show_header=False)
     for label, value in [
-        ("articles new", summary.articles_new), ("articles skipped", summary.articles_skipped),
-        ("articles failed", summary.articles_failed), ("on topic", summary.on_topic),
-        ("near-copies", summary.duplicates), ("figures", summary.figures), ("positions", summary.positions),
-        ("event mentions", summary.events), ("alerts new", len(summary.alerts)),
-        ("alerts notified", summary.notified), ("notifications failed", summary.notify_failed),
+        ("articles new", summary.articles_new),
+        ("articles skipped", summary.articles_skipped),
+        ("articles failed", summary.articles_failed),
+        ("on topic", summary.on_topic),
+        ("near-copies", summary.duplicates),
+        ("figures", summary.figures),
+        ("positions", summary.positions),
+        ("event mentions", summary.events),
+        ("alerts new", len(summary.alerts)),
+        ("alerts notified", summary.notified),
+        ("notifications failed", summary.notify_failed),
     ]:
         table.add_row(label, str(value))
     console.print(table)
@@ -106,7 +118,9 @@ def alerts(
         with Warehouse.open(settings.db, read_only=True, lock_timeout=settings.lock_timeout) as wh:
             _, rows = wh.query(
                 "SELECT created_at, kind, confidence, summary, article_url, new_evidence, prior_url, prior_evidence, "
-                "notified_at FROM alerts ORDER BY created_at DESC, alert_id LIMIT ?", [limit])
+                "notified_at FROM alerts ORDER BY created_at DESC, alert_id LIMIT ?",
+                [limit],
+            )
     except MonitorError as exc:
         raise _fail(exc) from exc
     if not rows:

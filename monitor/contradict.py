@@ -72,8 +72,9 @@ def figure_conflict(new: Figure, prior: StoredFigure) -> Conflict | None:
         scale = max(abs(new.value), abs(prior.value), 1e-9)
         confidence = min(0.98, 0.6 + 1.5 * gap / scale)
         what = f"{new.metric} ({new.kind}) for {new.subject} in {new.period}"
-        return Conflict("figure", prior.article_url, what, new.raw, prior.raw, new.evidence, prior.evidence,
-                        round(confidence, 2))
+        return Conflict(
+            "figure", prior.article_url, what, new.raw, prior.raw, new.evidence, prior.evidence, round(confidence, 2)
+        )
     return None
 
 
@@ -88,9 +89,9 @@ def position_conflict(
         return None
     if {new.stance, prior.stance} != {"support", "oppose"}:
         return None
-    if published and prior.published_at:
-        if abs((published - prior.published_at).days) > profile.story.position_window_days:
-            return None
+    window = profile.story.position_window_days
+    if published and prior.published_at and abs((published - prior.published_at).days) > window:
+        return None
     what = f"{new.actor} on {new.topic}"
     return Conflict("position", prior.article_url, what, new.stance, prior.stance, new.evidence, prior.evidence, 0.7)
 
@@ -104,19 +105,26 @@ def actors_compatible(profile: TopicProfile, a: str | None, b: str | None) -> bo
         return True
     if actor_a.kind == "government" and actor_b.country == actor_a.name:
         return True
-    if actor_b.kind == "government" and actor_a.country == actor_b.name:
-        return True
-    return False
+    return actor_b.kind == "government" and actor_a.country == actor_b.name
 
 
 def event_conflict(profile: TopicProfile, new: EventMention, prior: StoredMention) -> Conflict | None:
     what = f"{new.actor or 'someone'} {new.action} {new.target or ''}".strip()
     if new.event_date and prior.event_date and new.event_date != prior.event_date:
-        return Conflict("event", prior.article_url, what, f"dated {new.event_date}", f"dated {prior.event_date}",
-                        new.evidence, prior.evidence, 0.75)
+        return Conflict(
+            "event",
+            prior.article_url,
+            what,
+            f"dated {new.event_date}",
+            f"dated {prior.event_date}",
+            new.evidence,
+            prior.evidence,
+            0.75,
+        )
     if not actors_compatible(profile, new.actor, prior.actor):
-        return Conflict("event", prior.article_url, what, f"by {new.actor}", f"by {prior.actor}",
-                        new.evidence, prior.evidence, 0.6)
+        return Conflict(
+            "event", prior.article_url, what, f"by {new.actor}", f"by {prior.actor}", new.evidence, prior.evidence, 0.6
+        )
     return None
 
 

@@ -73,7 +73,9 @@ def _apprise_reasons() -> Iterator[_Capture]:
 
 
 def _reason(lines: list[str], url: str) -> str:
-    interesting = [ln for ln in lines if re.search(r"fail|error|refused|timed out|unreachable|invalid|could not", ln, re.I)]
+    interesting = [
+        ln for ln in lines if re.search(r"fail|error|refused|timed out|unreachable|invalid|could not", ln, re.I)
+    ]
     text = "; ".join((interesting or lines)[-3:]) or "apprise reported failure without a reason"
     return redact(text, [url])[:500]
 

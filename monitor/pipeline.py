@@ -11,7 +11,7 @@ import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -59,7 +59,7 @@ class Analysed:
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # ---------------------------------------------------------------- plan
@@ -317,8 +317,9 @@ def run_pass(settings: Settings) -> PassSummary:
     todo = plan(settings, profile)
     fetched, fetch_failures = fetch(todo.to_fetch, settings)
     analysed = analyse(todo.documents + fetched, settings)
-    summary = store(analysed.articles, settings, profile, todo.polls,
-                    todo.failures + fetch_failures + analysed.failures)
+    summary = store(
+        analysed.articles, settings, profile, todo.polls, todo.failures + fetch_failures + analysed.failures
+    )
     summary.articles_skipped += todo.skipped
     delivery = deliver(settings)
     summary.notified, summary.notify_failed = delivery.notified, delivery.failed

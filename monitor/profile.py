@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -149,7 +149,7 @@ class TopicProfile(_Model):
         if meta is None or meta.published is None:
             return None
         published = meta.published
-        return published if published.tzinfo else published.replace(tzinfo=timezone.utc)
+        return published if published.tzinfo else published.replace(tzinfo=UTC)
 
 
 def _merge_lexicon(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

@@ -12,10 +12,11 @@ import asyncio
 import calendar
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import feedparser
@@ -27,6 +28,7 @@ from monitor.profile import TopicProfile
 from monitor.settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ALLOWED_SCHEMES = ("http", "https")
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|smid)$", re.IGNORECASE)
@@ -196,7 +198,7 @@ def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
         value = entry.get(key)
         if value:
             try:
-                return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+                return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
             except (OverflowError, ValueError, TypeError):
                 continue  # a malformed date is no date
     return None
@@ -224,11 +226,11 @@ async def fetch_page(client: httpx.AsyncClient, entry: FeedEntry, settings: Sett
     )
 
 
-async def gather_bounded(coros: Iterable, limit: int) -> list:  # type: ignore[type-arg]
+async def gather_bounded(coros: Iterable[Awaitable[T]], limit: int) -> list[T | BaseException]:
     """Run coroutines at most `limit` at a time; exceptions are returned, not raised."""
     semaphore = asyncio.Semaphore(limit)
 
-    async def run(coro):  # type: ignore[no-untyped-def]
+    async def run(coro: Awaitable[T]) -> T:
         async with semaphore:
             return await coro
 

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +33,13 @@ VIEWS_FILE = WAREHOUSE_DIR / "views.sql"
 
 def utcnow() -> datetime:
     """Naive UTC, as DuckDB TIMESTAMP columns store it."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def naive_utc(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is None:
         return value
-    return value.astimezone(timezone.utc).replace(tzinfo=None)
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def _is_lock_error(exc: Exception) -> bool:
@@ -232,8 +232,22 @@ class Warehouse:
     def _insert_article(self, a: Article, fp: Fingerprint, original: str | None, sim: float | None) -> None:
         self.con.execute(
             "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [a.url, a.title, a.outlet, naive_utc(a.published_at), naive_utc(a.fetched_at), a.source, a.feed_url,
-             a.content_hash, a.on_topic, a.topic_score, original, sim, fp.signature, a.text],
+            [
+                a.url,
+                a.title,
+                a.outlet,
+                naive_utc(a.published_at),
+                naive_utc(a.fetched_at),
+                a.source,
+                a.feed_url,
+                a.content_hash,
+                a.on_topic,
+                a.topic_score,
+                original,
+                sim,
+                fp.signature,
+                a.text,
+            ],
         )
         self.con.execute(
             "INSERT INTO article_bands SELECT unnest(?), unnest(?), ?",
@@ -245,8 +259,25 @@ class Warehouse:
         conflicts: list[contradict.Conflict] = []
         rows = []
         for i, f in enumerate(a.figures):
-            rows.append([stable_id(a.url, "figure", i), a.url, f.subject, f.metric, f.metric_known, f.kind, f.period,
-                         f.value, f.low, f.high, f.unit, f.qualifier, f.raw, f.evidence, published])
+            rows.append(
+                [
+                    stable_id(a.url, "figure", i),
+                    a.url,
+                    f.subject,
+                    f.metric,
+                    f.metric_known,
+                    f.kind,
+                    f.period,
+                    f.value,
+                    f.low,
+                    f.high,
+                    f.unit,
+                    f.qualifier,
+                    f.raw,
+                    f.evidence,
+                    published,
+                ]
+            )
             if compare and normalize(f.evidence) not in skip and contradict.comparable_figure(f):
                 conflicts.extend(self._figure_conflicts(a.url, f))
         if rows:
@@ -255,8 +286,19 @@ class Warehouse:
         for i, p in enumerate(a.positions):
             if compare and normalize(p.evidence) not in skip:
                 conflicts.extend(self._position_conflicts(a.url, published, p))
-            rows.append([stable_id(a.url, "position", i), a.url, p.actor, p.topic, p.stance, p.is_change,
-                         p.historical, p.evidence, published])
+            rows.append(
+                [
+                    stable_id(a.url, "position", i),
+                    a.url,
+                    p.actor,
+                    p.topic,
+                    p.stance,
+                    p.is_change,
+                    p.historical,
+                    p.evidence,
+                    published,
+                ]
+            )
         if rows:
             self._insert_rows("positions", rows)
         for i, e in enumerate(a.events):
@@ -374,9 +416,7 @@ class Warehouse:
         alerts = []
         now = utcnow()
         for (kind, prior_url), items in groups.items():
-            prior = self.con.execute(
-                "SELECT outlet, published_at FROM articles WHERE url = ?", [prior_url]
-            ).fetchone()
+            prior = self.con.execute("SELECT outlet, published_at FROM articles WHERE url = ?", [prior_url]).fetchone()
             new_source = _source_label(a.outlet, a.url, naive_utc(a.published_at))
             prior_source = _source_label(prior[0] if prior else None, prior_url, prior[1] if prior else None)
             alert = Alert(
@@ -393,8 +433,17 @@ class Warehouse:
             self.con.execute(
                 "INSERT INTO alerts (alert_id, kind, article_url, prior_url, summary, new_evidence, prior_evidence, "
                 "confidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [alert.alert_id, alert.kind, alert.article_url, alert.prior_url, alert.summary, alert.new_evidence,
-                 alert.prior_evidence, alert.confidence, alert.created_at],
+                [
+                    alert.alert_id,
+                    alert.kind,
+                    alert.article_url,
+                    alert.prior_url,
+                    alert.summary,
+                    alert.new_evidence,
+                    alert.prior_evidence,
+                    alert.confidence,
+                    alert.created_at,
+                ],
             )
             alerts.append(alert)
         return alerts
@@ -410,8 +459,17 @@ class Warehouse:
                ORDER BY created_at, alert_id""",
             [max_attempts, now],
         ).fetchall()
-        keys = ["alert_id", "kind", "article_url", "prior_url", "summary", "new_evidence", "prior_evidence",
-                "confidence", "created_at"]
+        keys = [
+            "alert_id",
+            "kind",
+            "article_url",
+            "prior_url",
+            "summary",
+            "new_evidence",
+            "prior_evidence",
+            "confidence",
+            "created_at",
+        ]
         return [Alert(**dict(zip(keys, r, strict=True))) for r in rows]
 
     def delivered_targets(self, alert_id: str) -> set[str]:

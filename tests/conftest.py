@@ -195,9 +195,15 @@ def seeds_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_settings(tmp_path: Path, seeds_dir: Path) -> Callable[..., Settings]:
     def make(**overrides: object) -> Settings:
-        values: dict[str, object] = {"db": tmp_path / "w.duckdb", "seeds": seeds_dir, "lock_timeout": 10.0,
-                                     "notify_backoff": 0.0, "connect_timeout": 2.0, "read_timeout": 2.0,
-                                     "fetch_deadline": 5.0}
+        values: dict[str, object] = {
+            "db": tmp_path / "w.duckdb",
+            "seeds": seeds_dir,
+            "lock_timeout": 10.0,
+            "notify_backoff": 0.0,
+            "connect_timeout": 2.0,
+            "read_timeout": 2.0,
+            "fetch_deadline": 5.0,
+        }
         values.update(overrides)
         return load_settings(None, **values)
 

@@ -23,7 +23,13 @@ def figures(extractor, text, published=PUBLISHED):
 def test_figure_metric_subject_period(extractor):
     (f,) = figures(extractor, "Peru's coca crop covered 95,000 hectares in 2023, officials in Lima said.")
     assert (f.subject, f.metric, f.kind, f.period, f.value, f.unit) == (
-        "Peru", "coca cultivation area", "level", "2023", 95_000, "hectares")
+        "Peru",
+        "coca cultivation area",
+        "level",
+        "2023",
+        95_000,
+        "hectares",
+    )
 
 
 def test_default_subject_and_counterpart(extractor):
@@ -99,7 +105,11 @@ def events(extractor, text, published=PUBLISHED):
 def test_event_with_relative_date(extractor):
     (e,) = events(extractor, "The Treasury Department last Friday sanctioned Interior Minister Armando Benedetti.")
     assert (e.actor, e.action, e.target, e.event_date) == (
-        "U.S. Treasury", "sanction", "Armando Benedetti", date(2025, 11, 7))
+        "U.S. Treasury",
+        "sanction",
+        "Armando Benedetti",
+        date(2025, 11, 7),
+    )
 
 
 def test_hypothetical_event_is_ignored(extractor):

@@ -72,7 +72,7 @@ def test_words_to_number():
 
 
 def test_rounding_is_compatible_and_real_gaps_are_not(reader):
-    """"about 390 million" and "$391 million" overlap; "roughly $450 million" does not."""
+    """ "about 390 million" and "$391 million" overlap; "roughly $450 million" does not."""
     (a,) = reader.read("about 390 million dollars")
     (b,) = reader.read("$391 million")
     (c,) = reader.read("roughly $450 million")
@@ -86,8 +86,6 @@ def test_open_intervals(reader):
     assert interval(q, q.value) == (250_000, math.inf)
     (q,) = reader.read("up to 250,000 hectares")
     assert interval(q, q.value) == (0, 250_000)
-
-
 
 
 @pytest.mark.parametrize("prefix", ["", "about ", "nearly ", "more than ", "at least ", "up to ", "less than "])

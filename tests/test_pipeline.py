@@ -8,38 +8,74 @@ import time
 
 import duckdb
 import pytest
-
 from conftest import Response, Story, publish
+
 from monitor.errors import WarehouseBusy
 from monitor.pipeline import deliver, run_pass
 
-AID_HIGH = Story("/a/aid-high.html", "Security aid under review", "2025-10-01T10:00:00Z", [
-    "BOGOTA - Colombia received $600 million in U.S. security assistance in 2024, according to the State Department.",
-    "The money pays for helicopters, training and crop substitution programs.",
-], outlet="Alpha News")
-AID_LOW = Story("/b/aid-low.html", "Budget papers show smaller aid flows", "2025-10-03T10:00:00Z", [
-    "WASHINGTON - U.S. assistance to Colombia amounted to $410 million in 2024, budget documents show.",
-    "Lawmakers from both parties have asked for a review of counternarcotics programs with Bogotá.",
-], outlet="Beta Post")
-AID_LOW_COPY = Story("/c/aid-low-syndicated.html", "Smaller aid flows, papers show", "2025-10-03T18:00:00Z", [
-    "WASHINGTON - U.S. assistance to Colombia amounted to $410 million in 2024, budget documents show.",
-    "Lawmakers from both parties have asked for a review of counternarcotics programs.",
-], outlet="Gamma Daily")
-OFF_TOPIC = Story("/d/bikes.html", "Council approves bike lanes", "2025-10-04T10:00:00Z", [
-    "The city council approved 12 kilometres of new bike lanes on Tuesday.",
-    "Work starts in spring and should last three months.",
-], outlet="Delta Local")
-OTHER_YEAR = Story("/e/aid-2023.html", "A look back at aid", "2025-10-05T10:00:00Z", [
-    "BOGOTA - In 2023, U.S. aid to Colombia came to $390 million, a figure Petro's critics often cite.",
-    "The drug war has cost Colombia dearly, officials said.",
-], outlet="Alpha News")
+AID_HIGH = Story(
+    "/a/aid-high.html",
+    "Security aid under review",
+    "2025-10-01T10:00:00Z",
+    [
+        "BOGOTA - Colombia received $600 million in U.S. security assistance in 2024, "
+        "according to the State Department.",
+        "The money pays for helicopters, training and crop substitution programs.",
+    ],
+    outlet="Alpha News",
+)
+AID_LOW = Story(
+    "/b/aid-low.html",
+    "Budget papers show smaller aid flows",
+    "2025-10-03T10:00:00Z",
+    [
+        "WASHINGTON - U.S. assistance to Colombia amounted to $410 million in 2024, budget documents show.",
+        "Lawmakers from both parties have asked for a review of counternarcotics programs with Bogotá.",
+    ],
+    outlet="Beta Post",
+)
+AID_LOW_COPY = Story(
+    "/c/aid-low-syndicated.html",
+    "Smaller aid flows, papers show",
+    "2025-10-03T18:00:00Z",
+    [
+        "WASHINGTON - U.S. assistance to Colombia amounted to $410 million in 2024, budget documents show.",
+        "Lawmakers from both parties have asked for a review of counternarcotics programs.",
+    ],
+    outlet="Gamma Daily",
+)
+OFF_TOPIC = Story(
+    "/d/bikes.html",
+    "Council approves bike lanes",
+    "2025-10-04T10:00:00Z",
+    [
+        "The city council approved 12 kilometres of new bike lanes on Tuesday.",
+        "Work starts in spring and should last three months.",
+    ],
+    outlet="Delta Local",
+)
+OTHER_YEAR = Story(
+    "/e/aid-2023.html",
+    "A look back at aid",
+    "2025-10-05T10:00:00Z",
+    [
+        "BOGOTA - In 2023, U.S. aid to Colombia came to $390 million, a figure Petro's critics often cite.",
+        "The drug war has cost Colombia dearly, officials said.",
+    ],
+    outlet="Alpha News",
+)
 STORIES = [AID_HIGH, AID_LOW, AID_LOW_COPY, OFF_TOPIC, OTHER_YEAR]
 
 
 def counts(db) -> dict[str, int]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+            ).fetchall()
+        ]
         return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     finally:
         con.close()
@@ -118,7 +154,7 @@ def test_webhook_failing_twice_then_recovering_gets_each_alert_once(site, webhoo
     webhook.fail_next = 2
     run_pass(settings)
     assert webhook.received == []
-    (attempts, error, notified), = rows(settings.db, "SELECT attempts, last_error, notified_at FROM alerts")
+    ((attempts, error, notified),) = rows(settings.db, "SELECT attempts, last_error, notified_at FROM alerts")
     assert attempts == 1 and notified is None and "500" in error
     assert webhook.apprise_url.split("//")[1] not in error  # the URL (a secret) is masked
     deliver(settings)
@@ -138,8 +174,9 @@ def test_failures_are_recorded_and_the_pass_goes_on(site, make_settings):
     failures = dict(rows(settings.db, "SELECT url, reason FROM failures"))
     assert "HTTP 500" in failures[site.url(AID_LOW.path)]
     assert "HTTP 404" in failures[site.url("/missing-feed.xml")]
-    (errors,) = rows(settings.db, "SELECT consecutive_errors FROM feed_status WHERE feed_url = ?",
-                     [site.url("/missing-feed.xml")])
+    (errors,) = rows(
+        settings.db, "SELECT consecutive_errors FROM feed_status WHERE feed_url = ?", [site.url("/missing-feed.xml")]
+    )
     assert errors == (1,)
     # the page recovers: the next pass fetches it and clears its failure
     publish(site, STORIES[:2])
@@ -147,7 +184,10 @@ def test_failures_are_recorded_and_the_pass_goes_on(site, make_settings):
     assert site.url(AID_LOW.path) not in dict(rows(settings.db, "SELECT url, reason FROM failures"))
 
 
-HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(float(sys.argv[2]))"
+HOLD = (
+    "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+    "time.sleep(float(sys.argv[2]))"
+)
 
 
 def _hold(db, seconds):

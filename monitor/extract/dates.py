@@ -10,9 +10,30 @@ from datetime import date, timedelta
 from monitor.profile import TopicProfile
 
 _MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
-    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
-    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
@@ -25,7 +46,10 @@ _DAY_MONTH = re.compile(
     re.IGNORECASE,
 )
 _ISO = re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b")
-_WEEKDAY = re.compile(r"\b(?:(?P<last>last|this past)\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.IGNORECASE)
+_WEEKDAY = re.compile(
+    r"\b(?:(?P<last>last|this past)\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.IGNORECASE,
+)
 _RELATIVE_DAY = re.compile(r"\b(?P<word>yesterday|today|the day before)\b", re.IGNORECASE)
 _YEAR = re.compile(
     r"\b(?P<fiscal>fiscal(?:\s+year)?\s+|FY\s?'?)?(?P<since>since\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\s+)?)?"

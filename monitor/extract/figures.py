@@ -7,7 +7,7 @@ from datetime import date
 
 from monitor.extract.dates import PeriodReader
 from monitor.extract.numbers import Quantity, QuantityReader, interval
-from monitor.models import Figure
+from monitor.models import Figure, FigureKind
 from monitor.profile import Metric, TopicProfile
 from monitor.text import PhraseMatch
 
@@ -56,7 +56,7 @@ class FigureExtractor:
             )
         return figures
 
-    def _kind(self, sentence: str, q: Quantity) -> tuple[str, int]:
+    def _kind(self, sentence: str, q: Quantity) -> tuple[FigureKind, int]:
         """Level or change, and the sign of a change, from the words around the number."""
         before = [w.lower() for w in _WORD.findall(sentence[: q.start])]
         after = [w.lower() for w in _WORD.findall(sentence[q.end :])][:2]

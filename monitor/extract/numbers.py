@@ -15,10 +15,34 @@ from monitor.profile import TopicProfile
 from monitor.text import PhraseIndex
 
 _SMALL = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _SCALE_WORDS = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _WORD = "|".join(sorted([*_SMALL, "hundred", "dozen"], key=len, reverse=True))
@@ -108,9 +132,7 @@ class QuantityReader:
             "(?:" + "|".join(re.escape(s) for s, _ in sorted(symbols, key=lambda x: -len(x[0]))) + r")\s?$"
         )
         self.symbol_unit = {s: u for s, u in symbols}
-        self.qualifiers = PhraseIndex(
-            (word, kind) for kind, words in lex.qualifiers.items() for word in words
-        )
+        self.qualifiers = PhraseIndex((word, kind) for kind, words in lex.qualifiers.items() for word in words)
         self.not_counted = {w.lower() for w in lex.count.get("not_counted", [])}
 
     # -- pieces around the number ------------------------------------------------------------
@@ -210,8 +232,7 @@ class QuantityReader:
         value, place = value * factor, place * factor
         qualifier, qualifier_at = self._qualifier_before(sentence[:start_at])
         start = min(start_at, m.start(), qualifier_at)
-        return Quantity(start, end, value, unit, qualifier, sentence[start:end].strip(), place, rounded,
-                        coarse, noun)
+        return Quantity(start, end, value, unit, qualifier, sentence[start:end].strip(), place, rounded, coarse, noun)
 
     @staticmethod
     def _is_date_part(before: str, after: str, m: re.Match[str], multiplier: float) -> bool:

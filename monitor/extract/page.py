@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import trafilatura
 
@@ -31,22 +31,28 @@ def _parse_date(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def extract_page(html: bytes | str, url: str) -> PageText:
     """The article text of a page; ParseError naming the URL when there is none."""
     try:
         doc = trafilatura.bare_extraction(
-            html, url=url, include_comments=False, include_tables=False, with_metadata=True, favor_precision=True
+            html,
+            url=url,
+            include_comments=False,
+            include_tables=False,
+            with_metadata=True,
+            favor_precision=True,
+            as_dict=True,
         )
     except Exception as exc:  # trafilatura raises many kinds on malformed markup
         raise ParseError(url, f"text extraction failed: {type(exc).__name__}: {exc}") from exc
-    if doc is None or not getattr(doc, "text", None):
+    if not isinstance(doc, dict) or not doc.get("text"):
         raise ParseError(url, "no article text found in the page")
     return PageText(
-        text=doc.text,
-        title=doc.title or None,
-        published_at=_parse_date(doc.date),
-        sitename=doc.sitename or None,
+        text=str(doc["text"]),
+        title=doc.get("title") or None,
+        published_at=_parse_date(doc.get("date")),
+        sitename=doc.get("sitename") or None,
     )
