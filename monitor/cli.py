@@ -23,7 +23,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # error messages stay on one line, whole
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file (also MONITOR_CONFIG)")]
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file [default: warehouse/monitor.duckdb]")]

@@ -44,10 +44,11 @@ def extract_page(html: bytes | str, url: str) -> PageText:
             include_tables=False,
             with_metadata=True,
             favor_precision=True,
-            as_dict=True,
         )
     except Exception as exc:  # trafilatura raises many kinds on malformed markup
         raise ParseError(url, f"text extraction failed: {type(exc).__name__}: {exc}") from exc
+    if doc is not None and not isinstance(doc, dict):
+        doc = doc.as_dict()
     if not isinstance(doc, dict) or not doc.get("text"):
         raise ParseError(url, "no article text found in the page")
     return PageText(

@@ -1,0 +1,112 @@
+"""The `monitor` command as people use it: a real `monitor run` under Prefect, and the query commands."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import monitor
+from conftest import ROOT, publish
+from monitor.cli import app
+from monitor.pipeline import run_pass
+from test_pipeline import AID_HIGH, AID_LOW
+
+runner = CliRunner()
+
+
+def test_monitor_run_under_prefect_prints_alerts_with_both_sentences(site, tmp_path, seeds_dir):
+    feed = publish(site, [AID_HIGH, AID_LOW])
+    db = tmp_path / "w.duckdb"
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", COLUMNS="200")
+    env.pop("PREFECT_API_URL", None)
+    cmd = [sys.executable, "-m", "monitor.cli", "run", "--db", str(db), "--seeds", str(seeds_dir), "--feed", feed]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    assert re.search(r"articles new\s*│\s*4", out)
+    assert "ALERT" in out and "$410 million" in out and "$600 million" in out
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert re.search(r"articles new\s*│\s*0", again.stdout)
+
+
+@pytest.fixture
+def filled_db(site, make_settings):
+    settings = make_settings(feeds=[publish(site, [AID_HIGH, AID_LOW])])
+    run_pass(settings)
+    return settings.db
+
+
+def test_sql_prints_a_table(filled_db):
+    result = runner.invoke(app, ["sql", "--db", str(filled_db), "SELECT count(*) AS n FROM articles"])
+    assert result.exit_code == 0, result.output
+    assert "4" in result.output and "1 row(s)" in result.output
+
+
+def test_sql_runs_the_example_queries(filled_db):
+    for query in sorted((ROOT / "warehouse" / "queries").glob("*.sql")):
+        result = runner.invoke(app, ["sql", "--db", str(filled_db), str(query)])
+        assert result.exit_code == 0, (query.name, result.output)
+
+
+def test_sql_is_read_only_and_errors_are_clear(filled_db, tmp_path):
+    result = runner.invoke(app, ["sql", "--db", str(filled_db), "DELETE FROM articles"])
+    assert result.exit_code == 1 and "read-only" in result.output.lower()
+    result = runner.invoke(app, ["sql", "--db", str(filled_db), "SELEC nonsense"])
+    assert result.exit_code == 1 and "query failed" in result.output
+    result = runner.invoke(app, ["sql", "--db", str(tmp_path / "nope.duckdb"), "SELECT 1"])
+    assert result.exit_code == 1 and "does not exist" in result.output
+
+
+def test_alerts_shows_both_sentences(filled_db):
+    result = runner.invoke(app, ["alerts", "--db", str(filled_db)])
+    assert result.exit_code == 0, result.output
+    assert "$410 million" in result.output and "$600 million" in result.output and "pending" in result.output
+
+
+def test_notify_test_says_which_url_failed_and_why(webhook):
+    dead = "json://127.0.0.1:9/secret-token-123/hook"
+    env = {"MONITOR_NOTIFY_URLS": f'["{webhook.apprise_url}", "{dead}"]'}
+    result = runner.invoke(app, ["notify", "--test"], env=env)
+    assert result.exit_code == 1
+    assert "ok" in result.output and "FAIL" in result.output
+    assert "json://127.0.0.1:9" in result.output
+    assert "secret-token-123" not in result.output
+    assert len(webhook.received) == 1
+
+
+def test_config_file_and_environment_layer(tmp_path, monkeypatch):
+    config = tmp_path / "monitor.toml"
+    config.write_text('db = "from-file.duckdb"\nfeeds = ["http://127.0.0.1/a.xml"]\nlock_timeout = 5\n')
+    monkeypatch.setenv("MONITOR_LOCK_TIMEOUT", "7")
+    settings = monitor.load_settings(config, db=Path("from-cli.duckdb"))
+    assert settings.db == Path("from-cli.duckdb")  # CLI beats file
+    assert settings.lock_timeout == 7  # environment beats file
+    assert settings.feeds == ["http://127.0.0.1/a.xml"]  # file beats defaults
+    with pytest.raises(monitor.ConfigError, match="does not exist"):
+        monitor.load_settings(tmp_path / "missing.toml")
+    config.write_text("fetch_concurrency = 'many'\n")
+    with pytest.raises(monitor.ConfigError, match="monitor.toml"):
+        monitor.load_settings(config)
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__  # type: ignore[union-attr]
+        assert f"monitor {name}" in readme, name
+
+
+def test_public_api_is_exactly_all():
+    exported = {name for name in dir(monitor) if not name.startswith("_")}
+    modules = {"cli", "contradict", "dedup", "errors", "extract", "models", "notify", "pipeline", "profile",
+               "settings", "sources", "text", "topic", "warehouse"}
+    assert exported - modules == set(monitor.__all__)
+
+
