@@ -62,8 +62,8 @@ class Conflict:
 
 
 def comparable_figure(f: Figure) -> bool:
-    """Only figures of a profile metric for a known period are compared."""
-    return f.metric_known and f.period is not None and f.period != "per year"
+    """Only figures of a profile metric are compared, and never yearly rates (a rate of which year?)."""
+    return f.metric_known and f.period != "per year"
 
 
 def figure_conflict(new: Figure, prior: StoredFigure) -> Conflict | None:

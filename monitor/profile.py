@@ -64,6 +64,8 @@ class Story(_Model):
     min_theme_hits: int = 1
     min_score: float = 3.0
     position_window_days: int = 21
+    # Figures that name no period compare only with figures that name none either, reported this close.
+    figure_window_days: int = 30
     anchors: dict[str, float]
     themes: dict[str, float]
 

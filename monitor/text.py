@@ -165,6 +165,19 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+_DATELINE = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ.' ]{2,40}(?:,\s*[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)?\s*[-—–]+\s+")
+
+
+def strip_dateline(sentence: str) -> str:
+    """ "PARIS - Smith said ..." -> "Smith said ...": a dateline names where it was filed, not who acts."""
+    return _DATELINE.sub("", sentence, count=1)
+
+
+def claim_sentences(text: str) -> list[str]:
+    """The sentences claims are read from, and quoted as evidence: datelines removed."""
+    return [strip_dateline(s) for s in split_sentences(text)]
+
+
 def content_hash(text: str) -> str:
     """Hash of the words of a text, blind to spacing, case and punctuation."""
     words = re.findall(r"\w+", text.lower())
@@ -187,7 +200,7 @@ class PhraseMatch:
 class PhraseIndex:
     """Finds known phrases in a sentence: whole words, leftmost-longest, case-blind for lowercase phrases.
 
-    A phrase with capitals ("U.S.", "US", "Petro") matches as written or with its first letter in the
+    A phrase with capitals ("U.S.", "US", "Smith") matches as written or with its first letter in the
     other case, so "US" is not found in "us".
     """
 
@@ -208,7 +221,7 @@ class PhraseIndex:
         if phrase == phrase.lower() or found == phrase:
             return True
         if len(found) >= 4 and found.isupper():
-            return True  # datelines and headlines in capitals: "BOGOTA -"
+            return True  # datelines and headlines in capitals: "PARIS -"
         return found[:1].swapcase() + found[1:] == phrase
 
     def find(self, text: str) -> list[PhraseMatch]:

@@ -18,8 +18,8 @@ class TopicScore:
 def score_topic(profile: TopicProfile, title: str | None, text: str) -> TopicScore:
     """Weights of the distinct anchor and theme terms found; the title's terms count double.
 
-    Both kinds are required: "Colombian coffee exports" names an anchor but no theme; "Treasury
-    sanctions Iranian tankers" names themes but no anchor.
+    Both kinds are required: an article on the city's coffee exports names an anchor but no theme; one on
+    another country's drug seizures names themes but no anchor.
     """
     story = profile.story
     weights = {**story.anchors, **story.themes}

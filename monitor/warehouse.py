@@ -22,7 +22,7 @@ from monitor.dedup import COPY_THRESHOLD, Fingerprint, similarity
 from monitor.errors import MigrationError, WarehouseBusy, WarehouseError
 from monitor.models import Alert, Article, EventMention
 from monitor.profile import TopicProfile
-from monitor.text import normalize, stable_id
+from monitor.text import claim_sentences, normalize, stable_id
 
 log = logging.getLogger(__name__)
 
@@ -224,10 +224,8 @@ class Warehouse:
         return (best[1], round(best[0], 3)) if best else (None, None)
 
     def _sentences_of(self, url: str) -> set[str]:
-        from monitor.text import split_sentences
-
         row = self.con.execute("SELECT text FROM articles WHERE url = ?", [url]).fetchone()
-        return {normalize(s) for s in split_sentences(row[0])} if row else set()
+        return {normalize(s) for s in claim_sentences(row[0])} if row else set()
 
     def _insert_article(self, a: Article, fp: Fingerprint, original: str | None, sim: float | None) -> None:
         self.con.execute(
@@ -279,7 +277,7 @@ class Warehouse:
                 ]
             )
             if compare and normalize(f.evidence) not in skip and contradict.comparable_figure(f):
-                conflicts.extend(self._figure_conflicts(a.url, f))
+                conflicts.extend(self._figure_conflicts(a.url, published, f))
         if rows:
             self._insert_rows("figures", rows)
         rows = []
@@ -313,13 +311,17 @@ class Warehouse:
 
     # ---------------------------------------------------------------- comparisons
 
-    def _figure_conflicts(self, url: str, f: Any) -> list[contradict.Conflict]:
+    def _figure_conflicts(self, url: str, published: datetime | None, f: Any) -> list[contradict.Conflict]:
+        assert self.profile is not None
+        window = self.profile.story.figure_window_days
         rows = self.con.execute(
             """SELECT f.article_url, a.outlet, a.published_at, f.raw, f.low, f.high, f.value, f.evidence
                FROM figures f JOIN articles a ON a.url = f.article_url
-               WHERE f.subject = ? AND f.metric = ? AND f.period = ? AND f.kind = ? AND f.unit = ?
-                 AND f.metric_known AND a.duplicate_of IS NULL AND f.article_url <> ?""",
-            [f.subject, f.metric, f.period, f.kind, f.unit, url],
+               WHERE f.subject = ? AND f.metric = ? AND f.period IS NOT DISTINCT FROM ? AND f.kind = ? AND f.unit = ?
+                 AND f.metric_known AND a.duplicate_of IS NULL AND f.article_url <> ?
+                 AND (f.period IS NOT NULL OR ? IS NULL OR f.published_at IS NULL
+                      OR abs(date_diff('day', f.published_at, ?)) <= ?)""",
+            [f.subject, f.metric, f.period, f.kind, f.unit, url, published, published, window],
         ).fetchall()
         out = []
         for row in rows:

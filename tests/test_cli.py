@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, publish
+from test_pipeline import AID_HIGH, AID_LOW
 from typer.testing import CliRunner
 
 import monitor
-from conftest import ROOT, publish
 from monitor.cli import app
 from monitor.pipeline import run_pass
-from test_pipeline import AID_HIGH, AID_LOW
 
 runner = CliRunner()
 
@@ -92,7 +92,7 @@ def test_config_file_and_environment_layer(tmp_path, monkeypatch):
     with pytest.raises(monitor.ConfigError, match="does not exist"):
         monitor.load_settings(tmp_path / "missing.toml")
     config.write_text("fetch_concurrency = 'many'\n")
-    with pytest.raises(monitor.ConfigError, match="monitor.toml"):
+    with pytest.raises(monitor.ConfigError, match=r"monitor\.toml"):
         monitor.load_settings(config)
 
 
@@ -105,8 +105,20 @@ def test_every_command_is_documented_in_the_readme():
 
 def test_public_api_is_exactly_all():
     exported = {name for name in dir(monitor) if not name.startswith("_")}
-    modules = {"cli", "contradict", "dedup", "errors", "extract", "models", "notify", "pipeline", "profile",
-               "settings", "sources", "text", "topic", "warehouse"}
+    modules = {
+        "cli",
+        "contradict",
+        "dedup",
+        "errors",
+        "extract",
+        "models",
+        "notify",
+        "pipeline",
+        "profile",
+        "settings",
+        "sources",
+        "text",
+        "topic",
+        "warehouse",
+    }
     assert exported - modules == set(monitor.__all__)
-
-

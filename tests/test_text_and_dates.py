@@ -8,7 +8,7 @@ import pytest
 
 from monitor.extract.dates import PeriodReader, find_dates
 from monitor.extract.numbers import QuantityReader
-from monitor.text import PhraseIndex, content_hash, split_sentences
+from monitor.text import PhraseIndex, content_hash, split_sentences, strip_dateline
 
 
 def test_sentences_keep_abbreviations_together():
@@ -77,3 +77,16 @@ def test_malformed_dates_are_no_dates():
 def test_periods(profile, sentence, expected):
     (q,) = QuantityReader(profile).read(sentence)
     assert PeriodReader(profile).period_near(sentence, q.start, q.end, date(2025, 6, 1)) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("BOGOTA - Petro said so.", "Petro said so."),
+        ("WASHINGTON — The Treasury acted.", "The Treasury acted."),
+        ("MEDELLIN, Colombia - Farmers protested.", "Farmers protested."),
+        ("U.S. officials said so.", "U.S. officials said so."),
+    ],
+)
+def test_datelines_are_not_part_of_the_sentence(sentence, expected):
+    assert strip_dateline(sentence) == expected

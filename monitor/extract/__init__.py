@@ -12,7 +12,7 @@ from monitor.extract.page import PageText, extract_page
 from monitor.extract.positions import PositionExtractor
 from monitor.models import EventMention, Figure, Position
 from monitor.profile import TopicProfile
-from monitor.text import split_sentences
+from monitor.text import claim_sentences
 
 __all__ = ["ClaimExtractor", "Claims", "PageText", "extract_page"]
 
@@ -36,7 +36,7 @@ class ClaimExtractor:
     def extract(self, text: str, published: date | None) -> Claims:
         claims = Claims()
         context: str | None = None
-        for sentence in split_sentences(text):
+        for sentence in claim_sentences(text):
             claims.figures.extend(self.figures.extract(sentence, published))
             position = self.positions.extract(sentence, context)
             if position is not None:

@@ -28,7 +28,7 @@ class ActorFinder:
         ]
 
     def speaker(self, sentence: str, mentions: list[PhraseMatch]) -> PhraseMatch | None:
-        """The actor right before a speech verb ("Petro said") or right after it ("said Petro")."""
+        """The actor right before a speech verb ("Smith said") or right after it ("said Smith")."""
         for verb in self.speech.find(sentence):
             before = [m for m in mentions if m.end <= verb.start and len(sentence[m.end : verb.start].split()) <= 6]
             if before:
@@ -47,7 +47,7 @@ class ActorFinder:
             return context
         if _QUOTE_START.match(sentence) and context:
             return context
-        # a place after a preposition ("in Bogotá") or a possessive ("Colombia's forces") is not the subject
+        # a place after a preposition ("in Paris") or a possessive ("France's forces") is not the subject
         subjects = [
             m
             for m in mentions

@@ -39,7 +39,7 @@ class EventExtractor:
                 None,
             )
             if target is None and _OBJECT_PRONOUN.match(sentence[action.end :]):
-                # "Petro said the Treasury sanctioned him": the pronoun is the speaker, or the last subject
+                # "Smith said the ministry fined him": the pronoun is the speaker, or the last subject
                 speaker = self.actors.speaker(sentence, mentions)
                 target = speaker.key if speaker is not None and speaker.key != actor else context
             when = None
@@ -61,7 +61,7 @@ class EventExtractor:
         if candidates:
             return str(candidates[0].key)
         if mentions and re.search(r"\bby\s+(?:the\s+)?$", sentence[: mentions[-1].start]):
-            return str(mentions[-1].key)  # passive: "was sanctioned by the Treasury"
+            return str(mentions[-1].key)  # passive: "was fined by the ministry"
         return context if re.match(r"^(?:He|She|It|They)\b", sentence) else None
 
     @staticmethod

@@ -12,7 +12,9 @@ from monitor.profile import Metric, TopicProfile
 from monitor.text import PhraseMatch
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-_PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|across|for|inside)\s+(?:the\s+)?$", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|of|across|for|inside|into|along|within|throughout)\s+(?:the\s+)?$", re.IGNORECASE
+)
 _SOURCE_BEFORE = re.compile(r"\b(?:officials|authorities|sources|diplomats|analysts|officers)\s+in\s+$", re.IGNORECASE)
 
 
@@ -95,7 +97,7 @@ class FigureExtractor:
     def _fits(metric: Metric, q: Quantity, kind: str) -> bool:
         if q.unit == "count":
             noun = q.noun or ""
-            return "count" in metric.units and (noun in metric.counted or noun.split()[-1] in metric.counted)
+            return "count" in metric.units and any(word in metric.counted for word in noun.split())
         if q.unit == "percent" and kind == "change":
             return True
         return q.unit in metric.units

@@ -176,8 +176,8 @@ class QuantityReader:
             return None
         if first.endswith(("ing", "ly")) or (first.endswith("ed") and not second):
             return None
-        if second and second.lower() not in self.not_counted and second.endswith("s") and not first.endswith("s"):
-            return f"{first} {second}".lower()
+        if second and second.lower() not in self.not_counted and second.islower() and not first.endswith("s"):
+            return f"{first} {second}".lower()  # "3,000 dead fish", "40 rice farmers"
         return first.lower()
 
     # -- the reader --------------------------------------------------------------------------
@@ -229,6 +229,7 @@ class QuantityReader:
             if noun is None:
                 return None
             unit = "count"
+            end += len(after) - len(after.lstrip()) + len(noun)
         value, place = value * factor, place * factor
         qualifier, qualifier_at = self._qualifier_before(sentence[:start_at])
         start = min(start_at, m.start(), qualifier_at)

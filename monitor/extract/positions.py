@@ -40,7 +40,7 @@ class PositionExtractor:
         mentions = self.actors.mentions(sentence, exclude=topics)
         if not topics:
             return None
-        # topic phrases that are really actor names ("Plan Colombia") do not count
+        # topic phrases that are really actor names ("Marshall Plan") do not count
         topics = [t for t in topics if not any(m.start <= t.start and t.end <= m.end for m in mentions)]
         actor = self.actors.subject(sentence, mentions, context)
         if not topics or actor is None:
