@@ -43,7 +43,6 @@ def extract_page(html: bytes | str, url: str) -> PageText:
             include_comments=False,
             include_tables=False,
             with_metadata=True,
-            favor_precision=True,
         )
     except Exception as exc:  # trafilatura raises many kinds on malformed markup
         raise ParseError(url, f"text extraction failed: {type(exc).__name__}: {exc}") from exc
