@@ -66,7 +66,17 @@ def comparable_figure(f: Figure) -> bool:
     return f.metric_known and f.period != "per year"
 
 
-def figure_conflict(new: Figure, prior: StoredFigure) -> Conflict | None:
+def figure_conflict(
+    new: Figure, prior: StoredFigure, published: datetime | None = None, cumulative: bool = False
+) -> Conflict | None:
+    """Intervals that cannot overlap. A running tally with no period may grow: only a later figure
+    below an earlier one conflicts (or two of the same day that disagree)."""
+    if cumulative and new.period is None and published and prior.published_at:
+        days = (published - prior.published_at).total_seconds() / 86400
+        if days > 1 and not new.high < prior.low:
+            return None
+        if days < -1 and not prior.high < new.low:
+            return None
     if new.high < prior.low or prior.high < new.low:
         gap = max(prior.low - new.high, new.low - prior.high)
         scale = max(abs(new.value), abs(prior.value), 1e-9)

@@ -38,6 +38,8 @@ class Metric(_Model):
     subject: str | None = None
     counterparts: list[str] = Field(default_factory=list)
     counted: list[str] = Field(default_factory=list)
+    # A running tally (deaths so far, strikes so far): a later, higher figure with no period is an update.
+    cumulative: bool = False
 
 
 class Topic(_Model):

@@ -323,9 +323,11 @@ class Warehouse:
                       OR abs(date_diff('day', f.published_at, ?)) <= ?)""",
             [f.subject, f.metric, f.period, f.kind, f.unit, url, published, published, window],
         ).fetchall()
+        metric = self.profile.metric_by_name.get(f.metric)
+        cumulative = bool(metric and metric.cumulative)
         out = []
         for row in rows:
-            c = contradict.figure_conflict(f, contradict.StoredFigure(*row))
+            c = contradict.figure_conflict(f, contradict.StoredFigure(*row), published, cumulative)
             if c:
                 out.append(c)
         return out

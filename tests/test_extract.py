@@ -119,3 +119,14 @@ def test_hypothetical_event_is_ignored(extractor):
 def test_event_actor_skips_the_speaker(extractor):
     (e,) = events(extractor, "Petro said the Treasury sanctioned him on Oct. 24 without evidence.")
     assert (e.actor, e.target, e.event_date) == ("U.S. Treasury", "Gustavo Petro", date(2025, 10, 24))
+
+
+def test_from_to_shares_the_unit_and_each_number_its_year(extractor):
+    start, end = figures(extractor, "Coca cultivation rose from 230,000 hectares in 2022 to 253,000 in 2023.")
+    assert (start.kind, start.value, start.period) == ("level", 230_000, "2022")
+    assert (end.kind, end.value, end.unit, end.period) == ("level", 253_000, "hectares", "2023")
+
+
+def test_previous_year_is_relative_to_the_year_named(extractor):
+    _, before = figures(extractor, "Coca reached 253,000 hectares in 2023, up from 230,000 the previous year.")
+    assert (before.kind, before.value, before.period) == ("level", 230_000, "2022")

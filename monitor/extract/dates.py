@@ -116,6 +116,7 @@ class PeriodReader:
 
     def __init__(self, profile: TopicProfile) -> None:
         self.last_year = profile.lexicon_index("periods", "last_year")
+        self.previous_year = profile.lexicon_index("periods", "previous_year")
         self.this_year = profile.lexicon_index("periods", "this_year")
         self.rate = profile.lexicon_index("periods", "rate_markers")
 
@@ -131,6 +132,11 @@ class PeriodReader:
                 spans.append(Span(m.start("year"), m.end(), year))
         for m in _FY_SHORT.finditer(sentence):
             spans.append(Span(m.start(), m.end(), f"FY20{m.group('yy')}"))
+        named = [int(s.value) for s in spans if s.value.isdigit()]
+        for pm in self.previous_year.find(sentence):
+            base = min(named) if named else (published.year if published else None)
+            if base is not None:
+                spans.append(Span(pm.start, pm.end, str(base - 1)))
         if published is not None:
             for pm in self.last_year.find(sentence):
                 spans.append(Span(pm.start, pm.end, str(published.year - 1)))
@@ -147,7 +153,8 @@ class PeriodReader:
         if not spans:
             return None
 
-        def distance(s: Span) -> int:
-            return s.start - end if s.start >= end else start - s.end
+        def distance(s: Span) -> float:
+            # on a tie, the period written after the number is its own: "to 253,000 in 2023"
+            return s.start - end - 0.5 if s.start >= end else start - s.end
 
         return min(spans, key=distance).value

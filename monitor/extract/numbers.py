@@ -59,6 +59,7 @@ _MULTIPLIER_AFTER = re.compile(r"\s*(?:-\s*)?(thousand|million|billion|trillion|
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
+_LINK = re.compile(r"\b(?:to|from|versus|vs\.?|compared with|compared to|against|and)\s+(?:about\s+|some\s+)?$")
 _NEXT_WORDS = re.compile(r"^\s*([A-Za-z][A-Za-z-]*)(?:\s+([A-Za-z][A-Za-z-]*))?")
 
 
@@ -185,12 +186,12 @@ class QuantityReader:
     def read(self, sentence: str) -> list[Quantity]:
         out: list[Quantity] = []
         for m in _NUMBER.finditer(sentence):
-            q = self._quantity(sentence, m)
+            q = self._quantity(sentence, m, out[-1] if out else None)
             if q is not None:
                 out.append(q)
         return out
 
-    def _quantity(self, sentence: str, m: re.Match[str]) -> Quantity | None:
+    def _quantity(self, sentence: str, m: re.Match[str], previous: Quantity | None) -> Quantity | None:
         before, end = sentence[: m.start()], m.end()
         if m.group("digits"):
             digits = m.group("digits")
@@ -226,14 +227,28 @@ class QuantityReader:
             if self._is_date_part(before, after, m, multiplier):
                 return None
             noun = self._noun_after(after)
-            if noun is None:
+            inherited = self._inherited_unit(sentence, m.start(), previous) if noun is None else None
+            if inherited is not None:
+                unit = inherited  # "from 230,000 hectares in 2022 to 253,000 in 2023"
+            elif noun is None:
                 return None
-            unit = "count"
-            end += len(after) - len(after.lstrip()) + len(noun)
+            else:
+                unit = "count"
+                end += len(after) - len(after.lstrip()) + len(noun)
         value, place = value * factor, place * factor
         qualifier, qualifier_at = self._qualifier_before(sentence[:start_at])
         start = min(start_at, m.start(), qualifier_at)
         return Quantity(start, end, value, unit, qualifier, sentence[start:end].strip(), place, rounded, coarse, noun)
+
+    @staticmethod
+    def _inherited_unit(sentence: str, start: int, previous: Quantity | None) -> str | None:
+        """A bare number linked to the quantity before it ("to", "from", "versus") shares its unit."""
+        if previous is None or previous.unit == "count":
+            return None
+        between = sentence[previous.end : start]
+        if len(between.split()) > 12 or not _LINK.search(between):
+            return None
+        return previous.unit
 
     @staticmethod
     def _is_date_part(before: str, after: str, m: re.Match[str], multiplier: float) -> bool:
