@@ -189,6 +189,14 @@ def stable_id(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:20]
 
 
+_GAP = r"(?:\W+[\w'.-]+){0,3}?\W+"
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """A phrase as a regex; " * " stands for up to three words ("revoked * visa": "revoked the minister's visa")."""
+    return _GAP.join(re.escape(part.strip()) for part in phrase.split(" * "))
+
+
 @dataclass(frozen=True)
 class PhraseMatch:
     start: int
@@ -213,11 +221,13 @@ class PhraseIndex:
                 self._keys[phrase.lower()] = key
                 self._exact[phrase.lower()] = phrase
         ordered = sorted(self._keys, key=len, reverse=True)
-        body = "|".join(re.escape(p) for p in ordered) or r"(?!x)x"
+        body = "|".join(_phrase_pattern(p) for p in ordered) or r"(?!x)x"
         self._regex = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
 
     def _case_ok(self, found: str) -> bool:
-        phrase = self._exact[found.lower()]
+        phrase = self._exact.get(found.lower())
+        if phrase is None:
+            return True  # a phrase with a gap ("revoked * visa"): matched as a pattern, case-blind
         if phrase == phrase.lower() or found == phrase:
             return True
         if len(found) >= 4 and found.isupper():
@@ -226,10 +236,19 @@ class PhraseIndex:
 
     def find(self, text: str) -> list[PhraseMatch]:
         return [
-            PhraseMatch(m.start(), m.end(), self._keys[m.group(0).lower()], m.group(0))
+            PhraseMatch(m.start(), m.end(), self._key_of(m.group(0)), m.group(0))
             for m in self._regex.finditer(text)
             if self._case_ok(m.group(0))
         ]
+
+    def _key_of(self, found: str) -> str:
+        key = self._keys.get(found.lower())
+        if key is not None:
+            return key
+        for phrase, key in self._keys.items():
+            if "*" in phrase and re.fullmatch(_phrase_pattern(phrase), found, re.IGNORECASE):
+                return key
+        raise KeyError(found)
 
     def __bool__(self) -> bool:
         return bool(self._keys)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -34,6 +35,26 @@ def _parse_date(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+_BYLINE = re.compile(
+    r"^(?:By|From)\s+[^\n·|•]{1,80}?\s*[·|•]\s*[\w,:.-]+(?:\s\d{1,2}:\d{2})?\s+|^By\s+[A-Z][\w.'-]*(?:\s[A-Z][\w.'-]*){0,3}\n"
+)
+
+
+def strip_headline(text: str, title: str | None) -> str:
+    """Text without the headline and byline that some layouts put on the first line.
+
+    A headline has no full stop, so it would run into the first sentence ("Visa row deepens By Staff ·
+    2025-09-29 PARIS - The ministry ..."), lending that sentence its date and names.
+    """
+    text = text.lstrip()
+    if title:
+        for candidate in (title, title.split(" | ")[0], title.split(" - ")[0]):
+            if candidate and text.startswith(candidate.strip()):
+                text = text[len(candidate.strip()) :].lstrip()
+                break
+    return _BYLINE.sub("", text, count=1)
+
+
 def extract_page(html: bytes | str, url: str) -> PageText:
     """The article text of a page; ParseError naming the URL when there is none."""
     try:
@@ -50,9 +71,10 @@ def extract_page(html: bytes | str, url: str) -> PageText:
         doc = doc.as_dict()
     if not isinstance(doc, dict) or not doc.get("text"):
         raise ParseError(url, "no article text found in the page")
+    title = doc.get("title") or None
     return PageText(
-        text=str(doc["text"]),
-        title=doc.get("title") or None,
+        text=strip_headline(str(doc["text"]), title),
+        title=title,
         published_at=_parse_date(doc.get("date")),
         sitename=doc.get("sitename") or None,
     )
