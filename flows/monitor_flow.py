@@ -16,6 +16,7 @@ from prefect.events import emit_event
 from monitor import pipeline
 from monitor.errors import MonitorError
 from monitor.models import Article, Document, Failure, PassSummary
+from monitor.outbox import Delivery, deliver_detached
 from monitor.profile import load_profile
 from monitor.settings import Settings, load_settings
 
@@ -54,8 +55,8 @@ def store_task(
 
 
 @task
-def deliver_task(settings: Settings) -> pipeline.Delivery:
-    return pipeline.deliver(settings)
+def deliver_task(settings: Settings) -> Delivery:
+    return deliver_detached(settings)
 
 
 def _artifact(summary: PassSummary) -> str:

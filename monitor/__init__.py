@@ -16,7 +16,8 @@ from monitor.errors import (
     WarehouseError,
 )
 from monitor.models import Alert, Article, Document, EventMention, Failure, Figure, PassSummary, Position
-from monitor.pipeline import analyse, deliver, fetch, plan, run_pass, store
+from monitor.outbox import deliver
+from monitor.pipeline import analyse, fetch, plan, run_pass, store
 from monitor.profile import TopicProfile, load_profile
 from monitor.settings import Settings, load_settings
 from monitor.warehouse import Warehouse

@@ -173,7 +173,7 @@ def notify_cmd(
         for r in results:
             console.print(f"{'[green]ok[/green]  ' if r.ok else '[red]FAIL[/red]'} {r.target} {r.reason or ''}")
         raise typer.Exit(0 if all(r.ok for r in results) else 1)
-    from monitor.pipeline import deliver
+    from monitor.outbox import deliver
 
     try:
         result = deliver(settings)

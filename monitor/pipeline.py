@@ -1,4 +1,4 @@
-"""One monitoring pass as plain functions: plan, fetch, analyse, store, deliver.
+"""One monitoring pass as plain functions: plan, fetch, analyse, store, then deliver (monitor.outbox).
 
 The Prefect flow (flows/monitor_flow.py) calls these same stages as tasks; `run_pass` chains them
 without Prefect, for tests, benchmarks and `monitor run --no-prefect`.
@@ -16,17 +16,17 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from monitor import notify
 from monitor.dedup import fingerprint
-from monitor.errors import MonitorError, NotifyError, SourceError
+from monitor.errors import MonitorError, SourceError
 from monitor.extract import ClaimExtractor, extract_page
-from monitor.models import Alert, Article, Document, Failure, PassSummary
+from monitor.models import Article, Document, Failure, PassSummary
+from monitor.outbox import deliver_detached
 from monitor.profile import TopicProfile, load_profile
 from monitor.settings import Settings
 from monitor.sources import FeedEntry, fetch_page, gather_bounded, make_client, read_feed, read_seeds
 from monitor.text import content_hash
 from monitor.topic import score_topic
-from monitor.warehouse import Warehouse, utcnow
+from monitor.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 
@@ -259,55 +259,6 @@ def store(
     return summary
 
 
-# ---------------------------------------------------------------- deliver
-
-
-@dataclass
-class Delivery:
-    notified: int = 0
-    failed: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-def deliver(settings: Settings) -> Delivery:
-    """Send pending alerts to every notification URL; record each success at once, back off on failure."""
-    result = Delivery()
-    urls = [u.get_secret_value() for u in settings.notify_urls]
-    if not urls:
-        return result
-    with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
-        for alert in wh.pending_alerts(utcnow(), settings.notify_max_attempts):
-            if _deliver_one(wh, alert, urls, settings, result):
-                wh.mark_notified(alert.alert_id)
-                result.notified += 1
-            else:
-                result.failed += 1
-    return result
-
-
-def _deliver_one(wh: Warehouse, alert: Alert, urls: list[str], settings: Settings, result: Delivery) -> bool:
-    title, body = notify.format_alert(alert)
-    done = wh.delivered_targets(alert.alert_id)
-    errors = []
-    for url in urls:
-        target = notify.target_hash(url)
-        if target in done:
-            continue
-        try:
-            notify.send(url, title, body, settings.notify_timeout)
-        except NotifyError as exc:
-            errors.append(str(exc))
-            continue
-        wh.record_delivery(alert.alert_id, target)
-    if errors:
-        message = "; ".join(errors)
-        wh.mark_failed(alert.alert_id, message, settings.notify_backoff)
-        result.errors.append(f"alert {alert.alert_id}: {message}")
-        log.warning("alert %s not delivered: %s", alert.alert_id, message)
-        return False
-    return True
-
-
 # ---------------------------------------------------------------- the whole pass
 
 
@@ -321,6 +272,6 @@ def run_pass(settings: Settings) -> PassSummary:
         analysed.articles, settings, profile, todo.polls, todo.failures + fetch_failures + analysed.failures
     )
     summary.articles_skipped += todo.skipped
-    delivery = deliver(settings)
+    delivery = deliver_detached(settings)
     summary.notified, summary.notify_failed = delivery.notified, delivery.failed
     return summary

@@ -172,6 +172,15 @@ class Webhook(Site):
         self.received.append(json.loads(self.requests[-1][2]))
         return Response(200, b"{}", "application/json")
 
+    def received_ids(self) -> list[str]:
+        """The alert id each delivered message names (its last line says "alert <id>, raised ...")."""
+        ids = []
+        for message in self.received:
+            for word in str(message.get("message", "")).split():
+                if len(word) == 21 and word.endswith(","):
+                    ids.append(word[:-1])
+        return ids
+
     @property
     def apprise_url(self) -> str:
         return f"json://127.0.0.1:{self.server.server_address[1]}/hook"

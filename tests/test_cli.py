@@ -109,6 +109,7 @@ def test_public_api_is_exactly_all():
         "cli",
         "contradict",
         "dedup",
+        "outbox",
         "errors",
         "extract",
         "models",

@@ -18,7 +18,8 @@ from test_pipeline import AID_HIGH, AID_LOW, rows
 
 from monitor.errors import FetchError, ParseError, RefusedInput, SourceError
 from monitor.extract import extract_page
-from monitor.pipeline import deliver, run_pass
+from monitor.outbox import deliver
+from monitor.pipeline import run_pass
 from monitor.sources import download, make_client, parse_feed
 
 FEEDS = SHARED / "corpora" / "feeds"

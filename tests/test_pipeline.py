@@ -11,7 +11,8 @@ import pytest
 from conftest import Response, Story, publish
 
 from monitor.errors import WarehouseBusy
-from monitor.pipeline import deliver, run_pass
+from monitor.outbox import deliver
+from monitor.pipeline import run_pass
 
 AID_HIGH = Story(
     "/a/aid-high.html",
