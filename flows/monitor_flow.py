@@ -81,8 +81,13 @@ def _artifact(summary: PassSummary) -> str:
 
 
 @flow(name="monitor-pass", log_prints=False)
-def monitor_pass(overrides: dict[str, Any] | None = None, config: str | None = None) -> PassSummary:
-    """One monitoring pass; emits monitor.article.ingested and monitor.alert.raised events."""
+def monitor_pass(
+    overrides: dict[str, Any] | None = None, config: str | None = None, deliver: bool = True
+) -> PassSummary:
+    """One monitoring pass; emits monitor.article.ingested and monitor.alert.raised events.
+
+    `deliver=False` leaves delivery to the deployment that monitor.alert.raised triggers (monitor serve).
+    """
     settings = load_settings(Path(config) if config else None, **(overrides or {}))
     todo = plan_task(settings)
     fetched, fetch_failures = fetch_task(todo, settings)
@@ -101,7 +106,8 @@ def monitor_pass(overrides: dict[str, Any] | None = None, config: str | None = N
             resource={"prefect.resource.id": f"monitor.alert.{alert.alert_id}"},
             payload={"kind": alert.kind, "summary": alert.summary},
         )
-    delivery = deliver_task(settings)
-    summary.notified, summary.notify_failed = delivery.notified, delivery.failed
+    if deliver:
+        delivery = deliver_task(settings)
+        summary.notified, summary.notify_failed = delivery.notified, delivery.failed
     create_markdown_artifact(key="monitor-pass", markdown=_artifact(summary), description="monitoring pass summary")
     return summary

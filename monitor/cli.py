@@ -156,6 +156,27 @@ def sql(
     console.print(f"{len(rows)} row(s)")
 
 
+@app.command()
+def serve(
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+    seeds: Annotated[Path | None, typer.Option("--seeds", help="folder of seed documents and topic.toml")] = None,
+    feed: Annotated[list[str] | None, typer.Option("--feed", help="RSS/Atom feed URL; repeat for several")] = None,
+    interval: Annotated[float | None, typer.Option(help="seconds between passes (MONITOR_POLL_INTERVAL)")] = None,
+    cron: Annotated[str | None, typer.Option(help="cron schedule instead of an interval (MONITOR_POLL_CRON)")] = None,
+) -> None:
+    """Serve the Prefect deployments: a scheduled pass, and alert delivery triggered by its events.
+
+    Needs a Prefect server (PREFECT_API_URL); see "Run it as a service" in the README.
+    """
+    settings = _settings(config, db=db, seeds=seeds, feeds=feed or None, poll_interval=interval, poll_cron=cron)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.deployments import serve_monitor
+
+    overrides = _overrides(db=db, seeds=seeds, feeds=feed, poll_interval=interval, poll_cron=cron)
+    serve_monitor(settings, overrides, str(config) if config else None)
+
+
 @app.command(name="notify")
 def notify_cmd(
     test: Annotated[bool, typer.Option("--test", help="send a test message to every configured URL")] = False,
@@ -173,13 +194,15 @@ def notify_cmd(
         for r in results:
             console.print(f"{'[green]ok[/green]  ' if r.ok else '[red]FAIL[/red]'} {r.target} {r.reason or ''}")
         raise typer.Exit(0 if all(r.ok for r in results) else 1)
+    from monitor.feed_health import report_feed_health
     from monitor.outbox import deliver
 
     try:
         result = deliver(settings)
+        notices = report_feed_health(settings)
     except MonitorError as exc:
         raise _fail(exc) from exc
-    console.print(f"notified {result.notified}, failed {result.failed}")
+    console.print(f"notified {result.notified}, failed {result.failed}, feed notices {notices}")
     for line in result.errors:
         console.print(f"[red]{line}[/red]")
 

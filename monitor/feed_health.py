@@ -1,0 +1,63 @@
+"""Feed health: a feed that fails, or brings nothing new for longer than expected, gets a notice of its own.
+
+One notice per change of state (failing, stale, healthy again), never one per poll.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from monitor import notify
+from monitor.errors import NotifyError
+from monitor.settings import Settings
+from monitor.warehouse import Warehouse, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def feed_states(wh: Warehouse, stale_after: float) -> list[tuple[str, str | None, str | None, str | None]]:
+    """(feed, state now, state last reported, last error) for every feed polled."""
+    now = utcnow()
+    _, rows = wh.query(
+        "SELECT feed_url, consecutive_errors, last_new_at, last_ok_at, last_error, notified_state "
+        "FROM feed_status ORDER BY feed_url"
+    )
+    out = []
+    for feed, errors, last_new, last_ok, error, reported in rows:
+        if errors:
+            state: str | None = "failing"
+        elif (last_new or last_ok) and now - (last_new or last_ok) > timedelta(seconds=stale_after):
+            state = "stale"
+        else:
+            state = None
+        out.append((feed, state, reported, error))
+    return out
+
+
+def report_feed_health(settings: Settings) -> int:
+    """Send a notice for each feed whose state changed since last reported; return how many were sent."""
+    urls = [u.get_secret_value() for u in (settings.feed_health_urls or settings.notify_urls)]
+    if not urls or not settings.db.exists():
+        return 0
+    sent = 0
+    with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
+        for feed, state, reported, error in feed_states(wh, settings.feed_stale_after):
+            if state == reported:
+                continue
+            if state == "failing":
+                title, body = f"[monitor] feed failing: {feed}", f"The feed {feed} failed: {error}"
+            elif state == "stale":
+                title = f"[monitor] feed stale: {feed}"
+                body = f"The feed {feed} has brought nothing new for {settings.feed_stale_after / 3600:.0f} h."
+            else:
+                title, body = f"[monitor] feed healthy again: {feed}", f"The feed {feed} works again."
+            try:
+                for url in urls:
+                    notify.send(url, title, body, settings.notify_timeout)
+            except NotifyError as exc:
+                log.warning("feed notice for %s not delivered: %s", feed, exc)
+                continue
+            wh.con.execute("UPDATE feed_status SET notified_state = ? WHERE feed_url = ?", [state, feed])
+            sent += 1
+    return sent

@@ -1,0 +1,132 @@
+"""`monitor serve` against a real `prefect server` on 127.0.0.1: schedules, event triggers, artifacts."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import ROOT, publish
+from test_pipeline import AID_HIGH, AID_LOW
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = _free_port()
+    env = dict(os.environ, PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_UI_ENABLED="false")
+    env.pop("PREFECT_API_URL", None)
+    log = (home / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    api = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert proc.poll() is None, (home / "server.log").read_text()[-3000:]
+        time.sleep(0.5)
+    else:
+        pytest.fail("prefect server did not answer within 90 s")
+    yield api
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    log.close()
+
+
+def _flow_runs(api: str, deployment: str) -> list[dict]:
+    deployments = httpx.post(f"{api}/deployments/filter", json={}, timeout=10).json()
+    ids = [d["id"] for d in deployments if d["name"] == deployment]
+    if not ids:
+        return []
+    body = {"deployments": {"id": {"any_": ids}}}
+    return list(httpx.post(f"{api}/flow_runs/filter", json=body, timeout=10).json())
+
+
+def _wait(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.mark.slow
+def test_served_schedule_runs_passes_and_alert_event_triggers_delivery(
+    prefect_server, site, webhook, tmp_path: Path, seeds_dir: Path
+):
+    feed = publish(site, [AID_HIGH, AID_LOW])
+    env = dict(
+        os.environ,
+        PREFECT_API_URL=prefect_server,
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        MONITOR_NOTIFY_URLS=f'["{webhook.apprise_url}"]',
+    )
+    db = tmp_path / "w.duckdb"
+    cmd = [
+        sys.executable,
+        "-m",
+        "monitor.cli",
+        "serve",
+        "--db",
+        str(db),
+        "--seeds",
+        str(seeds_dir),
+        "--feed",
+        feed,
+        "--interval",
+        "10",
+    ]
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+
+        def completed(deployment: str) -> int:
+            return sum(r["state_type"] == "COMPLETED" for r in _flow_runs(prefect_server, deployment))
+
+        # the interval schedule produces passes ...
+        _wait(lambda: completed("poll") >= 2, 240, "two scheduled passes")
+        # ... the first raised an alert, whose event triggered the deliver deployment, which sent it
+        _wait(lambda: len(webhook.received) >= 1, 120, "the alert delivered by the triggered deployment")
+        _wait(lambda: completed("deliver") >= 1, 60, "a completed deliver run")
+        assert len(webhook.received) == 1
+        message = str(webhook.received[0]["message"])
+        assert "$410 million" in message and "$600 million" in message
+        # every pass publishes a markdown artifact with its counts
+        artifacts = httpx.post(f"{prefect_server}/artifacts/filter", json={}, timeout=10).json()
+        summaries = [a for a in artifacts if a.get("key") == "monitor-pass"]
+        assert summaries and "articles new" in summaries[0]["data"]
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+    if len(webhook.received) != 1:
+        print((tmp_path / "serve.log").read_text()[-5000:])
