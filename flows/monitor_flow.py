@@ -15,6 +15,7 @@ from prefect.events import emit_event
 
 from monitor import pipeline
 from monitor.errors import MonitorError
+from monitor.feed_health import report_feed_health
 from monitor.models import Article, Document, Failure, PassSummary
 from monitor.outbox import Delivery, deliver_detached
 from monitor.profile import load_profile
@@ -109,5 +110,6 @@ def monitor_pass(
     if deliver:
         delivery = deliver_task(settings)
         summary.notified, summary.notify_failed = delivery.notified, delivery.failed
+        report_feed_health(settings)
     create_markdown_artifact(key="monitor-pass", markdown=_artifact(summary), description="monitoring pass summary")
     return summary

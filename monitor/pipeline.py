@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from monitor.dedup import fingerprint
 from monitor.errors import MonitorError, SourceError
 from monitor.extract import ClaimExtractor, extract_page
+from monitor.feed_health import report_feed_health
 from monitor.models import Article, Document, Failure, PassSummary
 from monitor.outbox import deliver_detached
 from monitor.profile import TopicProfile, load_profile
@@ -274,4 +275,5 @@ def run_pass(settings: Settings) -> PassSummary:
     summary.articles_skipped += todo.skipped
     delivery = deliver_detached(settings)
     summary.notified, summary.notify_failed = delivery.notified, delivery.failed
+    report_feed_health(settings)
     return summary
