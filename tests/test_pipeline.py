@@ -220,3 +220,18 @@ def test_busy_warehouse_fails_clearly_after_the_limit(make_settings):
             run_pass(settings)
     finally:
         holder.kill()
+
+
+@pytest.mark.slow
+def test_warehouse_held_for_30_seconds_the_pass_waits_and_loses_nothing(site, make_settings):
+    feed = publish(site, STORIES[:2])
+    settings = make_settings(feeds=[feed], lock_timeout=90)
+    run_pass(make_settings())
+    holder = _hold(settings.db, 30)
+    started = time.monotonic()
+    summary = run_pass(settings)
+    waited = time.monotonic() - started
+    holder.wait()
+    assert waited >= 25
+    assert summary.articles_new == 2
+    assert len(rows(settings.db, "SELECT * FROM alerts")) == 1
