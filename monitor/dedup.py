@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,17 +36,24 @@ def shingles(text: str) -> set[bytes]:
     return {" ".join(words[i : i + SHINGLE]).encode() for i in range(len(words) - SHINGLE + 1)}
 
 
-def fingerprint(text: str) -> Fingerprint:
-    mh = MinHash(num_perm=NUM_PERM, seed=_SEED)
+def signature(text: str) -> list[int]:
+    """The MinHash signature of a text's word 3-grams."""
+    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=zlib.crc32)  # crc32: C speed, stable everywhere
     mh.update_batch(list(shingles(text)))
-    values = mh.hashvalues.astype(np.uint64)
+    return [int(v) for v in mh.hashvalues]
+
+
+def fingerprint(text: str, known_signature: list[int] | None = None) -> Fingerprint:
+    """Signature and LSH bands; pass `known_signature` when it was computed elsewhere (a worker)."""
+    sig = known_signature or signature(text)
+    values = np.asarray(sig, dtype=np.uint64)
     bands = []
     for b in range(BANDS):
         chunk = values[b * ROWS : (b + 1) * ROWS].tobytes()
-        # fold the band to a signed 63-bit bucket key so it fits a BIGINT column
+        # fold the band to a signed 64-bit bucket key so it fits a BIGINT column
         bucket = struct.unpack("<q", hashlib.blake2b(chunk, digest_size=8).digest())[0]
         bands.append((b, bucket))
-    return Fingerprint([int(v) for v in values], bands)
+    return Fingerprint(sig, bands)
 
 
 def similarity(a: list[int], b: list[int]) -> float:

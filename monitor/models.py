@@ -84,6 +84,7 @@ class Article(Record):
     figures: list[Figure] = Field(default_factory=list)
     positions: list[Position] = Field(default_factory=list)
     events: list[EventMention] = Field(default_factory=list)
+    minhash: list[int] = Field(default_factory=list)  # computed beside extraction, on every core
 
 
 class Alert(Record):

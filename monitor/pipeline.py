@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from monitor.dedup import fingerprint
+from monitor.dedup import fingerprint, signature
 from monitor.errors import MonitorError, SourceError
 from monitor.extract import ClaimExtractor, extract_page
 from monitor.feed_health import report_feed_health
@@ -163,7 +163,7 @@ def analyse_document(doc: Document, topic_path: str) -> Article:
         text = doc.text
         outlet = "seed " + doc.url.split(":", 1)[1]
     else:
-        page = extract_page(doc.html or b"", doc.url)
+        page = extract_page(doc.html or b"", doc.url, metadata=not (doc.title and doc.published_at))
         text = page.text
         title = title or page.title
         published = published or page.published_at
@@ -187,6 +187,7 @@ def analyse_document(doc: Document, topic_path: str) -> Article:
         figures=claims.figures if claims else [],
         positions=claims.positions if claims else [],
         events=claims.events if claims else [],
+        minhash=signature(text),
     )
 
 
@@ -242,12 +243,15 @@ def store(
                 wh.clear_failure(poll.feed_url)
         for failure in failures or []:
             wh.record_failure(failure.url, failure.stage, failure.reason)
-        for article in sorted(articles, key=_order):
-            result = wh.store_article(article, fingerprint(article.text))
+        failed_before = wh.failure_attempts([a.url for a in articles])
+        ordered = sorted(articles, key=_order)
+        results = wh.store_articles([(a, fingerprint(a.text, a.minhash)) for a in ordered])
+        for article, result in zip(ordered, results, strict=True):
             if not result.stored:
                 summary.articles_skipped += 1
                 continue
-            wh.clear_failure(article.url)
+            if article.url in failed_before:
+                wh.clear_failure(article.url)
             summary.articles_new += 1
             summary.on_topic += int(article.on_topic)
             summary.duplicates += int(result.duplicate_of is not None)

@@ -180,24 +180,35 @@ class Warehouse:
 
     def store_article(self, article: Article, fp: Fingerprint) -> StoreResult:
         """Article, claims, events and the alerts they raise, in one transaction (the outbox)."""
+        return self.store_articles([(article, fp)])[0]
+
+    def store_articles(self, items: list[tuple[Article, Fingerprint]], batch: int = 50) -> list[StoreResult]:
+        """Store articles in order, a batch per transaction: each article with its claims and alerts is
+        written whole or not at all, and a killed pass loses at most the batch it was writing."""
         if self.profile is None:
             raise WarehouseError("storing articles needs the topic profile")
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            if self.known_urls([article.url]):
+        results: list[StoreResult] = []
+        for start in range(0, len(items), batch):
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                chunk = [self._store_one(article, fp) for article, fp in items[start : start + batch]]
+                self.con.execute("COMMIT")
+            except BaseException:
                 self.con.execute("ROLLBACK")
-                return StoreResult(stored=False)
-            original, sim = self._find_copy(article, fp)
-            self._insert_article(article, fp, original, sim)
-            alerts: list[Alert] = []
-            if article.on_topic:
-                skip = self._sentences_of(original) if original else set()
-                conflicts = self._insert_claims(article, skip, compare=True)
-                alerts = self._insert_alerts(article, conflicts)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+                raise
+            results.extend(chunk)
+        return results
+
+    def _store_one(self, article: Article, fp: Fingerprint) -> StoreResult:
+        if self.known_urls([article.url]):
+            return StoreResult(stored=False)
+        original, sim = self._find_copy(article, fp)
+        self._insert_article(article, fp, original, sim)
+        alerts: list[Alert] = []
+        if article.on_topic:
+            skip = self._sentences_of(original) if original else set()
+            conflicts = self._insert_claims(article, skip, compare=True)
+            alerts = self._insert_alerts(article, conflicts)
         return StoreResult(stored=True, duplicate_of=original, alerts=alerts)
 
     def _find_copy(self, article: Article, fp: Fingerprint) -> tuple[str | None, float | None]:
