@@ -17,6 +17,16 @@ from conftest import ROOT, publish
 from test_pipeline import AID_HIGH, AID_LOW
 
 
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a process started in its own session, and everything it started."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -50,11 +60,7 @@ def prefect_server(tmp_path_factory) -> Iterator[str]:
     else:
         pytest.fail("prefect server did not answer within 90 s")
     yield api
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+    _stop(proc)
     log.close()
 
 
@@ -122,11 +128,5 @@ def test_served_schedule_runs_passes_and_alert_event_triggers_delivery(
         summaries = [a for a in artifacts if a.get("key") == "monitor-pass"]
         assert summaries and "articles new" in summaries[0]["data"]
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        _stop(proc)
         log.close()
-    if len(webhook.received) != 1:
-        print((tmp_path / "serve.log").read_text()[-5000:])
