@@ -15,7 +15,7 @@ import random
 import tempfile
 import time
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from common import ROOT, median
@@ -34,7 +34,8 @@ ACTIONS = [a.name for a in PROFILE.actions]
 
 
 def prefill(db: Path, claims: int, articles: int) -> None:
-    """Synthetic history: `claims` figures, a quarter as many positions, a twentieth as many events."""
+    """Synthetic history that agrees with itself: `claims` figures, a quarter as many positions, a twentieth
+    as many events. New batches disagree with it now and then, as real news does (a few alerts per batch)."""
     con = connect(db)
     migrate(con)
     con.execute(f"""
@@ -44,39 +45,47 @@ def prefill(db: Path, claims: int, articles: int) -> None:
         FROM range({articles}) t(i)""")
     con.execute(f"""
         INSERT INTO article_bands
-        SELECT b, hash(i * 131 + b)::BIGINT, 'http://h/' || i FROM range({articles}) t(i), range({BANDS}) s(b)""")
-    metrics, subjects = METRICS, SUBJECTS
+        SELECT (hash(i * 131 + b) >> 1)::BIGINT, 'http://h/' || i
+        FROM range({articles}) t(i), range({BANDS}) s(b)""")
+    sep = "chr(31)"
     con.execute(
         f"""
         INSERT INTO figures
-        SELECT 'f' || i, 'http://h/' || (i % {articles}), (?)[1 + i % {len(subjects)}], (?)[1 + (i // 7) % {len(metrics)}],
-               true, 'level', (2000 + i % 26)::VARCHAR, 1000 + i % 977, 990 + i % 977, 1010 + i % 977, 'USD',
-               'exact', '$' || i, 'sentence ' || i, TIMESTAMP '2020-01-01' + INTERVAL (i % 2000) DAY
-        FROM range({claims}) t(i)""",
-        [subjects, metrics],
+        SELECT *, subject || {sep} || metric || {sep} || period || {sep} || kind || {sep} || unit FROM (
+            SELECT 'f' || i AS id, 'http://h/' || (i % {articles}), (?)[1 + i % {len(SUBJECTS)}] AS subject,
+                   (?)[1 + (i // 7) % {len(METRICS)}] AS metric, true, 'level' AS kind,
+                   (2000 + i % 26)::VARCHAR AS period, 1000, 990, 1010, 'USD' AS unit,
+                   'exact', '$' || i, 'sentence ' || i, TIMESTAMP '2020-01-01' + INTERVAL (i % 2000) DAY,
+                   'outlet', false
+            FROM range({claims}) t(i))""",
+        [SUBJECTS, METRICS],
     )
     con.execute(
         f"""
         INSERT INTO positions
-        SELECT 'p' || i, 'http://h/' || (i % {articles}), (?)[1 + i % {len(ACTORS)}], (?)[1 + (i // 3) % {len(TOPICS)}],
-               CASE WHEN i % 2 = 0 THEN 'support' ELSE 'oppose' END, false, false, 'sentence ' || i,
-               TIMESTAMP '2020-01-01' + INTERVAL (i % 2000) DAY
-        FROM range({max(1, claims // 4)}) t(i)""",
+        SELECT *, actor || {sep} || topic FROM (
+            SELECT 'p' || i, 'http://h/' || (i % {articles}), (?)[1 + i % {len(ACTORS)}] AS actor,
+                   (?)[1 + (i // 3) % {len(TOPICS)}] AS topic,
+                   'support', false, false, 'sentence ' || i,
+                   TIMESTAMP '2020-01-01' + INTERVAL (i % 2000) DAY, 'outlet', false
+            FROM range({max(1, claims // 4)}) t(i))""",
         [ACTORS, TOPICS],
     )
     events = max(1, claims // 20)
     con.execute(
         f"""
         INSERT INTO events
-        SELECT 'e' || i, (?)[1 + i % {len(ACTORS)}], (?)[1 + i % {len(ACTIONS)}], (?)[1 + (i // 11) % {len(ACTORS)}],
-               DATE '2020-01-01' + INTERVAL (i % 2000) DAY, 'http://h/' || (i % {articles})
-        FROM range({events}) t(i)""",
+        SELECT *, action || {sep} || target FROM (
+            SELECT 'e' || i, (?)[1 + i % {len(ACTORS)}], (?)[1 + i % {len(ACTIONS)}] AS action,
+                   (?)[1 + (i // 11) % {len(ACTORS)}] AS target, DATE '2020-01-01' + INTERVAL (i % 2000) DAY,
+                   'http://h/' || (i % {articles}), TIMESTAMP '2020-01-01' + INTERVAL (i % 2000) DAY
+            FROM range({events}) t(i))""",
         [ACTORS, ACTIONS, ACTORS],
     )
     con.execute(f"""
         INSERT INTO event_mentions
         SELECT 'e' || i, 'http://h/' || (i % {articles}), NULL, DATE '2020-01-01' + INTERVAL (i % 2000) DAY,
-               'sentence ' || i, TIMESTAMP '2020-01-01' + INTERVAL (i % 2000) DAY
+               'sentence ' || i, TIMESTAMP '2020-01-01' + INTERVAL (i % 2000) DAY, 'outlet', false
         FROM range({events}) t(i)""")
     con.execute("CHECKPOINT")
     con.close()
@@ -84,13 +93,11 @@ def prefill(db: Path, claims: int, articles: int) -> None:
 
 def new_batch(n: int, seed: int) -> list[Article]:
     rng = random.Random(seed)
-    now = datetime(2025, 6, 1, tzinfo=timezone.utc)
+    now = datetime(2025, 6, 1, tzinfo=UTC)
     out = []
     for i in range(n):
         published = now + timedelta(minutes=i)
-        text = f"Synthetic report {seed}-{i} " + " ".join(
-            rng.choice(["coca", "aid", "Petro", "strikes"]) for _ in range(200)
-        )
+        text = f"Synthetic report {seed}-{i} " + " ".join(f"w{rng.randrange(100_000)}" for _ in range(200))
         figures = [
             Figure(
                 subject=rng.choice(SUBJECTS),
@@ -106,13 +113,13 @@ def new_batch(n: int, seed: int) -> list[Article]:
                 raw=f"${v}",
                 evidence=f"It was ${v} in report {i}.",
             )
-            for v in (rng.randrange(900, 2100) for _ in range(5))
+            for v in (1000 if rng.random() > 0.05 else 5000 for _ in range(5))  # one figure in 20 disagrees
         ]
         positions = [
             Position(
                 actor=rng.choice(ACTORS),
                 topic=rng.choice(TOPICS),
-                stance=rng.choice(["support", "oppose"]),
+                stance="support" if rng.random() > 0.05 else "oppose",
                 evidence=f"Position {i}.",
             )
         ]

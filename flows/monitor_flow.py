@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
-from prefect.utilities.annotations import quote
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
+from prefect.utilities.annotations import quote
 
 from monitor import pipeline
 from monitor.errors import MonitorError
@@ -22,7 +22,6 @@ from monitor.models import Article, Document, Failure, PassSummary
 from monitor.outbox import Delivery, deliver_detached
 from monitor.profile import load_profile
 from monitor.settings import Settings, load_settings
-
 
 # Tasks carry whole pages between them: no input hashing for cache keys, no result persistence.
 COARSE: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}

@@ -26,7 +26,7 @@ _SEED = 7
 @dataclass(frozen=True)
 class Fingerprint:
     signature: list[int]
-    bands: list[tuple[int, int]]  # (band number, bucket hash)
+    bands: list[int]  # one key per band: a hash of the band number and its rows
 
 
 def shingles(text: str) -> set[bytes]:
@@ -49,10 +49,9 @@ def fingerprint(text: str, known_signature: list[int] | None = None) -> Fingerpr
     values = np.asarray(sig, dtype=np.uint64)
     bands = []
     for b in range(BANDS):
-        chunk = values[b * ROWS : (b + 1) * ROWS].tobytes()
-        # fold the band to a signed 64-bit bucket key so it fits a BIGINT column
-        bucket = struct.unpack("<q", hashlib.blake2b(chunk, digest_size=8).digest())[0]
-        bands.append((b, bucket))
+        chunk = bytes([b]) + values[b * ROWS : (b + 1) * ROWS].tobytes()
+        # fold the band to a signed 64-bit key so it fits a BIGINT column
+        bands.append(struct.unpack("<q", hashlib.blake2b(chunk, digest_size=8).digest())[0])
     return Fingerprint(sig, bands)
 
 

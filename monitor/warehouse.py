@@ -200,14 +200,14 @@ class Warehouse:
         return results
 
     def _store_one(self, article: Article, fp: Fingerprint) -> StoreResult:
-        if self.known_urls([article.url]):
+        if self.con.execute("SELECT 1 FROM articles WHERE url = ?", [article.url]).fetchone():
             return StoreResult(stored=False)
         original, sim = self._find_copy(article, fp)
         self._insert_article(article, fp, original, sim)
         alerts: list[Alert] = []
         if article.on_topic:
             skip = self._sentences_of(original) if original else set()
-            conflicts = self._insert_claims(article, skip, compare=True)
+            conflicts = self._insert_claims(article, skip, compare=True, is_copy=original is not None)
             alerts = self._insert_alerts(article, conflicts)
         return StoreResult(stored=True, duplicate_of=original, alerts=alerts)
 
@@ -218,17 +218,15 @@ class Warehouse:
         ).fetchone()
         if row:
             return row[0], 1.0
-        bands = [b for b, _ in fp.bands]
-        buckets = [k for _, k in fp.bands]
-        rows = self.con.execute(
-            """SELECT DISTINCT a.url, a.duplicate_of, a.minhash
-               FROM (SELECT unnest(?) AS band, unnest(?) AS bucket) q
-               JOIN article_bands b ON b.band = q.band AND b.bucket = q.bucket
-               JOIN articles a ON a.url = b.url""",
-            [bands, buckets],
-        ).fetchall()
+        # one indexed point lookup per band (an IN list or a join would scan the whole table)
+        lookup = " UNION ".join(["SELECT url FROM article_bands WHERE band_key = ?"] * len(fp.bands))
+        candidates = [r[0] for r in self.con.execute(lookup, fp.bands).fetchall()]
+        rows = [
+            self.con.execute("SELECT url, duplicate_of, minhash FROM articles WHERE url = ?", [url]).fetchone()
+            for url in candidates
+        ]
         best: tuple[float, str] | None = None
-        for url, dup_of, signature in rows:
+        for url, dup_of, signature in filter(None, rows):
             sim = similarity(fp.signature, signature)
             if sim >= COPY_THRESHOLD and (best is None or sim > best[0]):
                 best = (sim, dup_of or url)
@@ -258,12 +256,9 @@ class Warehouse:
                 a.text,
             ],
         )
-        self.con.execute(
-            "INSERT INTO article_bands SELECT unnest(?), unnest(?), ?",
-            [[b for b, _ in fp.bands], [k for _, k in fp.bands], a.url],
-        )
+        self.con.execute("INSERT INTO article_bands SELECT unnest(?), ?", [fp.bands, a.url])
 
-    def _insert_claims(self, a: Article, skip: set[str], compare: bool) -> list[contradict.Conflict]:
+    def _insert_claims(self, a: Article, skip: set[str], compare: bool, is_copy: bool) -> list[contradict.Conflict]:
         published = naive_utc(a.published_at)
         conflicts: list[contradict.Conflict] = []
         rows = []
@@ -285,6 +280,9 @@ class Warehouse:
                     f.raw,
                     f.evidence,
                     published,
+                    a.outlet,
+                    is_copy,
+                    figure_key(f),
                 ]
             )
             if compare and normalize(f.evidence) not in skip and contradict.comparable_figure(f):
@@ -306,12 +304,16 @@ class Warehouse:
                     p.historical,
                     p.evidence,
                     published,
+                    a.outlet,
+                    is_copy,
+                    position_key(p),
                 ]
             )
         if rows:
             self._insert_rows("positions", rows)
         for i, e in enumerate(a.events):
-            conflicts.extend(self._store_event(a, i, e, published, compare and normalize(e.evidence) not in skip))
+            compare_event = compare and normalize(e.evidence) not in skip
+            conflicts.extend(self._store_event(a, i, e, published, compare_event, is_copy))
         return conflicts
 
     def _insert_rows(self, table: str, rows: list[list[Any]]) -> None:
@@ -326,13 +328,12 @@ class Warehouse:
         assert self.profile is not None
         window = self.profile.story.figure_window_days
         rows = self.con.execute(
-            """SELECT f.article_url, a.outlet, a.published_at, f.raw, f.low, f.high, f.value, f.evidence
-               FROM figures f JOIN articles a ON a.url = f.article_url
-               WHERE f.subject = ? AND f.metric = ? AND f.period IS NOT DISTINCT FROM ? AND f.kind = ? AND f.unit = ?
-                 AND f.metric_known AND a.duplicate_of IS NULL AND f.article_url <> ?
-                 AND (f.period IS NOT NULL OR ? IS NULL OR f.published_at IS NULL
-                      OR abs(date_diff('day', f.published_at, ?)) <= ?)""",
-            [f.subject, f.metric, f.period, f.kind, f.unit, url, published, published, window],
+            """SELECT article_url, outlet, published_at, raw, low, high, value, evidence
+               FROM figures
+               WHERE claim_key = ? AND metric_known AND NOT is_copy AND article_url <> ?
+                 AND (period IS NOT NULL OR ? IS NULL OR published_at IS NULL
+                      OR abs(date_diff('day', published_at, ?)) <= ?)""",
+            [figure_key(f), url, published, published, window],
         ).fetchall()
         metric = self.profile.metric_by_name.get(f.metric)
         cumulative = bool(metric and metric.cumulative)
@@ -346,11 +347,10 @@ class Warehouse:
     def _position_conflicts(self, url: str, published: datetime | None, p: Any) -> list[contradict.Conflict]:
         assert self.profile is not None
         rows = self.con.execute(
-            """SELECT p.article_url, a.outlet, p.published_at, p.stance, p.is_change, p.evidence
-               FROM positions p JOIN articles a ON a.url = p.article_url
-               WHERE p.actor = ? AND p.topic = ? AND NOT p.historical AND a.duplicate_of IS NULL
-                 AND p.article_url <> ?""",
-            [p.actor, p.topic, url],
+            """SELECT article_url, outlet, published_at, stance, is_change, evidence
+               FROM positions
+               WHERE claim_key = ? AND NOT historical AND NOT is_copy AND article_url <> ?""",
+            [position_key(p), url],
         ).fetchall()
         stored = [contradict.StoredPosition(*r) for r in rows]
         out = []
@@ -370,18 +370,19 @@ class Warehouse:
         return out
 
     def _store_event(
-        self, a: Article, index: int, e: EventMention, published: datetime | None, compare: bool
+        self, a: Article, index: int, e: EventMention, published: datetime | None, compare: bool, is_copy: bool
     ) -> list[contradict.Conflict]:
         assert self.profile is not None
         action = self.profile.action_by_name.get(e.action)
         window = timedelta(days=action.window_days if action else 14)
-        rows = self.con.execute(
-            """SELECT e.event_id, e.event_date, e.target,
-                      (SELECT min(m.published_at) FROM event_mentions m WHERE m.event_id = e.event_id) AS first_pub
-               FROM events e
-               WHERE e.action = ? AND (e.target = ? OR e.target IS NULL OR ? IS NULL)""",
-            [e.action, e.target, e.target],
-        ).fetchall()
+        columns = "SELECT event_id, event_date, target, first_published FROM events"
+        if e.target is None:
+            rows = self.con.execute(f"{columns} WHERE action = ?", [e.action]).fetchall()
+        else:  # the same target, or an event first reported without one
+            rows = self.con.execute(
+                f"{columns} WHERE event_key = ? UNION ALL {columns} WHERE event_key = ?",
+                [event_key(e.action, e.target), event_key(e.action, None)],
+            ).fetchall()
         best: tuple[timedelta, str, Any, Any] | None = None
         for event_id, event_date, target, first_pub in rows:
             if e.event_date and event_date:
@@ -396,16 +397,15 @@ class Warehouse:
         if best is None:
             event_id = stable_id(a.url, "event", index)
             self.con.execute(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-                [event_id, e.actor, e.action, e.target, e.event_date, a.url],
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [event_id, e.actor, e.action, e.target, e.event_date, a.url, published, event_key(e.action, e.target)],
             )
         else:
             event_id = best[1]
             if compare:
                 mentions = self.con.execute(
-                    """SELECT m.article_url, ar.outlet, m.published_at, m.actor, m.event_date, m.evidence
-                       FROM event_mentions m JOIN articles ar ON ar.url = m.article_url
-                       WHERE m.event_id = ? AND ar.duplicate_of IS NULL AND m.article_url <> ?""",
+                    """SELECT article_url, outlet, published_at, actor, event_date, evidence
+                       FROM event_mentions WHERE event_id = ? AND NOT is_copy AND article_url <> ?""",
                     [event_id, a.url],
                 ).fetchall()
                 for row in mentions:
@@ -418,8 +418,8 @@ class Warehouse:
                 [e.event_date, e.actor, e.target, event_id],
             )
         self.con.execute(
-            "INSERT INTO event_mentions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [event_id, a.url, e.actor, e.event_date, e.evidence, published],
+            "INSERT INTO event_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [event_id, a.url, e.actor, e.event_date, e.evidence, published, a.outlet, is_copy],
         )
         return conflicts
 
@@ -509,6 +509,19 @@ class Warehouse:
                WHERE alert_id = ?""",
             [error[:1000], utcnow(), backoff, alert_id],
         )
+
+
+def figure_key(f: Any) -> str:
+    """What makes two figures comparable, as one indexed column."""
+    return "\x1f".join([f.subject, f.metric, f.period or "", f.kind, f.unit])
+
+
+def position_key(p: Any) -> str:
+    return f"{p.actor}\x1f{p.topic}"
+
+
+def event_key(action: str, target: str | None) -> str:
+    return f"{action}\x1f{target or ''}"
 
 
 def _source_label(outlet: str | None, url: str, published: datetime | None) -> str:

@@ -110,6 +110,7 @@ def test_public_api_is_exactly_all():
         "contradict",
         "dedup",
         "outbox",
+        "feed_health",
         "errors",
         "extract",
         "models",

@@ -19,12 +19,12 @@ CREATE TABLE articles (
 CREATE INDEX articles_hash ON articles (content_hash);
 
 -- LSH bands of each article's MinHash signature: candidates for near-copies by indexed lookup.
+-- Lookups go through single-column keys: DuckDB's ART indexes serve equality on one column.
 CREATE TABLE article_bands (
-    band    SMALLINT NOT NULL,
-    bucket  BIGINT NOT NULL,
-    url     VARCHAR NOT NULL
+    band_key  BIGINT NOT NULL,                -- hash of the band number and its rows
+    url       VARCHAR NOT NULL
 );
-CREATE INDEX article_bands_key ON article_bands (band, bucket);
+CREATE INDEX article_bands_key ON article_bands (band_key);
 
 CREATE TABLE figures (
     figure_id     VARCHAR PRIMARY KEY,
@@ -41,9 +41,12 @@ CREATE TABLE figures (
     qualifier     VARCHAR NOT NULL,           -- exact, about, nearly, more_than, at_least, up_to, less_than
     raw           VARCHAR NOT NULL,           -- the figure as written
     evidence      VARCHAR NOT NULL,
-    published_at  TIMESTAMP
+    published_at  TIMESTAMP,
+    outlet        VARCHAR,                    -- provenance copied from the article, so comparing needs no join
+    is_copy       BOOLEAN NOT NULL DEFAULT false,
+    claim_key     VARCHAR NOT NULL            -- subject, metric, period, kind, unit: what compares
 );
-CREATE INDEX figures_key ON figures (subject, metric, period);
+CREATE INDEX figures_key ON figures (claim_key);
 
 CREATE TABLE positions (
     position_id   VARCHAR PRIMARY KEY,
@@ -54,9 +57,12 @@ CREATE TABLE positions (
     is_change     BOOLEAN NOT NULL,           -- the article reports this as a change of position
     historical    BOOLEAN NOT NULL,           -- the article places it in the past
     evidence      VARCHAR NOT NULL,
-    published_at  TIMESTAMP
+    published_at  TIMESTAMP,
+    outlet        VARCHAR,
+    is_copy       BOOLEAN NOT NULL DEFAULT false,
+    claim_key     VARCHAR NOT NULL            -- actor and topic
 );
-CREATE INDEX positions_key ON positions (actor, topic);
+CREATE INDEX positions_key ON positions (claim_key);
 
 CREATE TABLE events (
     event_id        VARCHAR PRIMARY KEY,
@@ -64,9 +70,12 @@ CREATE TABLE events (
     action          VARCHAR NOT NULL,
     target          VARCHAR,
     event_date      DATE,
-    first_seen_url  VARCHAR NOT NULL
+    first_seen_url  VARCHAR NOT NULL,
+    first_published TIMESTAMP,
+    event_key       VARCHAR NOT NULL          -- action and target (as first reported)
 );
-CREATE INDEX events_key ON events (action, target);
+CREATE INDEX events_key ON events (event_key);
+CREATE INDEX events_action ON events (action);
 
 CREATE TABLE event_mentions (
     event_id      VARCHAR NOT NULL,
@@ -75,8 +84,11 @@ CREATE TABLE event_mentions (
     event_date    DATE,
     evidence      VARCHAR NOT NULL,
     published_at  TIMESTAMP,
+    outlet        VARCHAR,
+    is_copy       BOOLEAN NOT NULL DEFAULT false,
     PRIMARY KEY (event_id, article_url, evidence)
 );
+CREATE INDEX event_mentions_event ON event_mentions (event_id);
 
 CREATE TABLE alerts (
     alert_id         VARCHAR PRIMARY KEY,
