@@ -163,7 +163,9 @@ def analyse_document(doc: Document, topic_path: str) -> Article:
         text = doc.text
         outlet = "seed " + doc.url.split(":", 1)[1]
     else:
-        page = extract_page(doc.html or b"", doc.url, metadata=not (doc.title and doc.published_at))
+        page = extract_page(
+            doc.html or b"", doc.url, metadata=not (doc.title and doc.published_at), title_hint=doc.title
+        )
         text = page.text
         title = title or page.title
         published = published or page.published_at

@@ -337,12 +337,13 @@ class Warehouse:
         ).fetchall()
         metric = self.profile.metric_by_name.get(f.metric)
         cumulative = bool(metric and metric.cumulative)
-        out = []
+        found = []
         for row in rows:
-            c = contradict.figure_conflict(f, contradict.StoredFigure(*row), published, cumulative)
+            prior = contradict.StoredFigure(*row)
+            c = contradict.figure_conflict(f, prior, published, cumulative)
             if c:
-                out.append(c)
-        return out
+                found.append((prior.published_at, c))
+        return _most_recent(found)
 
     def _position_conflicts(self, url: str, published: datetime | None, p: Any) -> list[contradict.Conflict]:
         assert self.profile is not None
@@ -353,7 +354,7 @@ class Warehouse:
             [position_key(p), url],
         ).fetchall()
         stored = [contradict.StoredPosition(*r) for r in rows]
-        out = []
+        found = []
         for prior in stored:
             between = any(
                 s.is_change
@@ -366,8 +367,8 @@ class Warehouse:
             )
             c = contradict.position_conflict(self.profile, p, published, prior, between)
             if c:
-                out.append(c)
-        return out
+                found.append((prior.published_at, c))
+        return _most_recent(found)
 
     def _store_event(
         self, a: Article, index: int, e: EventMention, published: datetime | None, compare: bool, is_copy: bool
@@ -509,6 +510,16 @@ class Warehouse:
                WHERE alert_id = ?""",
             [error[:1000], utcnow(), backoff, alert_id],
         )
+
+
+MAX_PRIORS_PER_CLAIM = 3
+
+
+def _most_recent(found: list[tuple[datetime | None, contradict.Conflict]]) -> list[contradict.Conflict]:
+    """A claim that contradicts many stored reports is alerted against the few most recent: a figure
+    repeated by 70 outlets must not raise 70 alerts."""
+    found.sort(key=lambda pair: (pair[0] is not None, pair[0] or datetime.min), reverse=True)
+    return [c for _, c in found[:MAX_PRIORS_PER_CLAIM]]
 
 
 def figure_key(f: Any) -> str:

@@ -67,7 +67,7 @@ def site_name(html: bytes | str) -> str | None:
     return m.group(1).decode("utf-8", "replace").strip() if m else None
 
 
-def extract_page(html: bytes | str, url: str, *, metadata: bool = True) -> PageText:
+def extract_page(html: bytes | str, url: str, *, metadata: bool = True, title_hint: str | None = None) -> PageText:
     """The article text of a page; ParseError naming the URL when there is none.
 
     `metadata=False` skips trafilatura's metadata (title, date): it halves the speed, and a feed usually
@@ -87,7 +87,7 @@ def extract_page(html: bytes | str, url: str, *, metadata: bool = True) -> PageT
         doc = doc.as_dict()
     if not isinstance(doc, dict) or not doc.get("text"):
         raise ParseError(url, "no article text found in the page")
-    title = doc.get("title") or None
+    title = doc.get("title") or title_hint or None
     return PageText(
         text=strip_headline(str(doc["text"]), title),
         title=title,
