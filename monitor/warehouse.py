@@ -6,6 +6,7 @@ closes it right after, and waits with backoff while another process holds it.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import time
 from collections.abc import Iterator, Sequence
@@ -347,24 +348,23 @@ class Warehouse:
 
     def _position_conflicts(self, url: str, published: datetime | None, p: Any) -> list[contradict.Conflict]:
         assert self.profile is not None
+        window = self.profile.story.position_window_days
         rows = self.con.execute(
             """SELECT article_url, outlet, published_at, stance, is_change, evidence
                FROM positions
-               WHERE claim_key = ? AND NOT historical AND NOT is_copy AND article_url <> ?""",
-            [position_key(p), url],
+               WHERE claim_key = ? AND NOT historical AND NOT is_copy AND article_url <> ?
+                 AND (? IS NULL OR published_at IS NULL OR abs(date_diff('day', published_at, ?)) <= ?)""",
+            [position_key(p), url, published, published, window],
         ).fetchall()
         stored = [contradict.StoredPosition(*r) for r in rows]
+        # dates of reported changes, sorted: "was a change reported between the prior and now?" by bisection
+        changes = sorted(s.published_at for s in stored if s.is_change and s.published_at is not None)
         found = []
         for prior in stored:
-            between = any(
-                s.is_change
-                and s.published_at is not None
-                and prior.published_at is not None
-                and published is not None
-                and prior.published_at <= s.published_at <= published
-                and s is not prior
-                for s in stored
-            )
+            between = False
+            if published is not None and prior.published_at is not None:
+                count = bisect.bisect_right(changes, published) - bisect.bisect_left(changes, prior.published_at)
+                between = count - int(prior.is_change) > 0
             c = contradict.position_conflict(self.profile, p, published, prior, between)
             if c:
                 found.append((prior.published_at, c))

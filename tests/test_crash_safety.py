@@ -55,7 +55,7 @@ SNAPSHOT = {
     "events": "SELECT event_id, actor, action, target, event_date, first_seen_url FROM events",
     "event_mentions": "SELECT event_id, article_url, event_date, evidence FROM event_mentions",
     "alerts": "SELECT alert_id, kind, article_url, prior_url, summary, new_evidence, prior_evidence FROM alerts",
-    "article_bands": "SELECT band, bucket, url FROM article_bands",
+    "article_bands": "SELECT band_key, url FROM article_bands",
     "pending": "SELECT alert_id FROM alerts WHERE notified_at IS NULL",
     "deliveries": "SELECT alert_id, target_hash FROM alert_deliveries",
 }
