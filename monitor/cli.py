@@ -26,6 +26,8 @@ console = Console()
 err = Console(stderr=True, soft_wrap=True)  # error messages stay on one line, whole
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file (also MONITOR_CONFIG)")]
+SeedsOpt = Annotated[Path | None, typer.Option("--seeds", help="folder of seed documents and topic.toml")]
+FeedOpt = Annotated[list[str] | None, typer.Option("--feed", help="RSS/Atom feed URL; repeat for several")]
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file [default: warehouse/monitor.duckdb]")]
 
 
@@ -53,8 +55,8 @@ def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log prog
 def run(
     config: ConfigOpt = None,
     db: DbOpt = None,
-    seeds: Annotated[Path | None, typer.Option("--seeds", help="folder of seed documents and topic.toml")] = None,
-    feed: Annotated[list[str] | None, typer.Option("--feed", help="RSS/Atom feed URL; repeat for several")] = None,
+    seeds: SeedsOpt = None,
+    feed: FeedOpt = None,
     no_prefect: Annotated[bool, typer.Option("--no-prefect", help="run the stages directly, without Prefect")] = False,
 ) -> None:
     """Run one monitoring pass: seeds and feeds in, warehouse updated, alerts delivered and printed."""
@@ -160,8 +162,8 @@ def sql(
 def serve(
     config: ConfigOpt = None,
     db: DbOpt = None,
-    seeds: Annotated[Path | None, typer.Option("--seeds", help="folder of seed documents and topic.toml")] = None,
-    feed: Annotated[list[str] | None, typer.Option("--feed", help="RSS/Atom feed URL; repeat for several")] = None,
+    seeds: SeedsOpt = None,
+    feed: FeedOpt = None,
     interval: Annotated[float | None, typer.Option(help="seconds between passes (MONITOR_POLL_INTERVAL)")] = None,
     cron: Annotated[str | None, typer.Option(help="cron schedule instead of an interval (MONITOR_POLL_CRON)")] = None,
 ) -> None:
