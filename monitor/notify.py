@@ -21,8 +21,6 @@ from monitor.models import Alert
 
 log = logging.getLogger(__name__)
 
-_SECRET_IN_URL = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<rest>[^\s'\"<>]+)", re.IGNORECASE)
-
 
 def mask_url(url: str) -> str:
     """A notification URL safe to print: scheme, host and port only."""

@@ -179,10 +179,6 @@ class Warehouse:
 
     # ---------------------------------------------------------------- storing an article
 
-    def store_article(self, article: Article, fp: Fingerprint) -> StoreResult:
-        """Article, claims, events and the alerts they raise, in one transaction (the outbox)."""
-        return self.store_articles([(article, fp)])[0]
-
     def store_articles(self, items: list[tuple[Article, Fingerprint]], batch: int = 50) -> list[StoreResult]:
         """Store articles in order, a batch per transaction: each article with its claims and alerts is
         written whole or not at all, and a killed pass loses at most the batch it was writing."""
@@ -208,7 +204,7 @@ class Warehouse:
         alerts: list[Alert] = []
         if article.on_topic:
             skip = self._sentences_of(original) if original else set()
-            conflicts = self._insert_claims(article, skip, compare=True, is_copy=original is not None)
+            conflicts = self._insert_claims(article, skip, is_copy=original is not None)
             alerts = self._insert_alerts(article, conflicts)
         return StoreResult(stored=True, duplicate_of=original, alerts=alerts)
 
@@ -259,7 +255,8 @@ class Warehouse:
         )
         self.con.execute("INSERT INTO article_bands SELECT unnest(?), ?", [fp.bands, a.url])
 
-    def _insert_claims(self, a: Article, skip: set[str], compare: bool, is_copy: bool) -> list[contradict.Conflict]:
+    def _insert_claims(self, a: Article, skip: set[str], is_copy: bool) -> list[contradict.Conflict]:
+        """Insert the claims; compare each with stored ones unless its sentence is in `skip` (the original's)."""
         published = naive_utc(a.published_at)
         conflicts: list[contradict.Conflict] = []
         rows = []
@@ -286,13 +283,13 @@ class Warehouse:
                     figure_key(f),
                 ]
             )
-            if compare and normalize(f.evidence) not in skip and contradict.comparable_figure(f):
+            if normalize(f.evidence) not in skip and contradict.comparable_figure(f):
                 conflicts.extend(self._figure_conflicts(a.url, published, f))
         if rows:
             self._insert_rows("figures", rows)
         rows = []
         for i, p in enumerate(a.positions):
-            if compare and normalize(p.evidence) not in skip:
+            if normalize(p.evidence) not in skip:
                 conflicts.extend(self._position_conflicts(a.url, published, p))
             rows.append(
                 [
@@ -313,7 +310,7 @@ class Warehouse:
         if rows:
             self._insert_rows("positions", rows)
         for i, e in enumerate(a.events):
-            compare_event = compare and normalize(e.evidence) not in skip
+            compare_event = normalize(e.evidence) not in skip
             conflicts.extend(self._store_event(a, i, e, published, compare_event, is_copy))
         return conflicts
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from monitor.profile import TopicProfile
 from monitor.text import PhraseMatch
@@ -19,7 +20,7 @@ class ActorFinder:
         self.profile = profile
         self.speech = profile.lexicon_index("stance", "speech_verbs")
 
-    def mentions(self, sentence: str, exclude: list[PhraseMatch] = ()) -> list[PhraseMatch]:  # type: ignore[assignment]
+    def mentions(self, sentence: str, exclude: Sequence[PhraseMatch] = ()) -> list[PhraseMatch]:
         """Actor mentions, leaving out those inside other phrases (a topic "U.S. weapons" is no actor)."""
         return [
             m
@@ -43,10 +44,8 @@ class ActorFinder:
         speaker = self.speaker(sentence, mentions)
         if speaker is not None:
             return speaker.key
-        if context and (_PRONOUN_START.match(sentence) or (_QUOTE_START.match(sentence) and not mentions)):
-            return context
-        if _QUOTE_START.match(sentence) and context:
-            return context
+        if context and (_PRONOUN_START.match(sentence) or _QUOTE_START.match(sentence)):
+            return context  # "He said ...", or a quote continuing the last speaker
         # a place after a preposition ("in Paris") or a possessive ("France's forces") is not the subject
         subjects = [
             m

@@ -12,8 +12,8 @@ from monitor.extract.actors import ActorFinder
 from monitor.extract.dates import find_dates
 from monitor.models import EventMention
 from monitor.profile import TopicProfile
+from monitor.text import words_before
 
-_WORDS = re.compile(r"[\w']+")
 HYPOTHETICAL_WINDOW = 4
 _OBJECT_PRONOUN = re.compile(r"^\s+(?:on\s+)?(?:him|her)\b", re.IGNORECASE)
 
@@ -49,7 +49,7 @@ class EventExtractor:
         return out
 
     def _hypothetical(self, sentence: str, at: int) -> bool:
-        before = [w.lower() for w in _WORDS.findall(sentence[:at])][-HYPOTHETICAL_WINDOW:]
+        before = words_before(sentence, at, HYPOTHETICAL_WINDOW)
         return any(w in self.hypothetical or w.endswith("n't") for w in before)
 
     def _actor(self, sentence: str, mentions: list, start: int, end: int, context: str | None) -> str | None:

@@ -13,9 +13,8 @@ import re
 from monitor.extract.actors import ActorFinder
 from monitor.models import Position, Stance
 from monitor.profile import TopicProfile
-from monitor.text import PhraseMatch
+from monitor.text import PhraseMatch, words_before, words_between
 
-_WORDS = re.compile(r"[\w']+")
 _MODAL = {"will", "would", "shall", "to", "must", "should"}
 NEGATION_WINDOW = 3
 MAX_CUE_GAP = 6  # words between a stance cue and its topic phrase
@@ -76,28 +75,30 @@ class PositionExtractor:
         for topic in topics:
             for cue, polarity in cues:
                 if cue.end <= topic.start:
-                    gap = len(_WORDS.findall(sentence[cue.end : topic.start]))
+                    gap = words_between(sentence, cue.end, topic.start)
                 else:
-                    gap = len(_WORDS.findall(sentence[topic.end : cue.start])) + AFTER_PENALTY
+                    gap = words_between(sentence, topic.end, cue.start) + AFTER_PENALTY
                 if gap <= MAX_CUE_GAP and (best is None or gap < best[0]):
                     best = (gap, topic, polarity)
         if best is not None:
             return ("support" if best[2] > 0 else "oppose"), best[1]
         for topic in topics:
-            before = [w.lower() for w in _WORDS.findall(sentence[: topic.start])][-NEGATION_WINDOW:]
+            before = words_before(sentence, topic.start, NEGATION_WINDOW)
             committed = any(w in _MODAL or w == "never" for w in before)
             if "no longer" in sentence[max(0, topic.start - 30) : topic.start].lower() or (
-                committed and any(w in self.negations or w.endswith("n't") for w in before)
+                committed and self._has_negation(before)
             ):
                 return "oppose", topic
             if before and before[-1] in _MODAL:
                 return "support", topic
         return None, topics[0]
 
+    def _has_negation(self, words: list[str]) -> bool:
+        return any(w in self.negations or w.endswith("n't") for w in words)
+
     def _negated(self, sentence: str, at: int) -> int:
         """-1 when a negation stands within a few words before a cue, else 1."""
-        before = [w.lower() for w in _WORDS.findall(sentence[:at])][-NEGATION_WINDOW:]
-        if any(w in self.negations or w.endswith("n't") for w in before):
+        if self._has_negation(words_before(sentence, at, NEGATION_WINDOW)):
             return -1
         if "no longer" in sentence[max(0, at - 25) : at].lower():
             return -1
