@@ -119,6 +119,8 @@ def actors_compatible(profile: TopicProfile, a: str | None, b: str | None) -> bo
 
 
 def event_conflict(profile: TopicProfile, new: EventMention, prior: StoredMention) -> Conflict | None:
+    """Two complete reports of one event that give it different days. Different actors are not compared:
+    a misread agent costs more than a missed disagreement about who acted."""
     what = f"{new.actor or 'someone'} {new.action} {new.target or ''}".strip()
     if new.event_date and prior.event_date and new.event_date != prior.event_date:
         return Conflict(
@@ -130,10 +132,6 @@ def event_conflict(profile: TopicProfile, new: EventMention, prior: StoredMentio
             new.evidence,
             prior.evidence,
             0.75,
-        )
-    if not actors_compatible(profile, new.actor, prior.actor):
-        return Conflict(
-            "event", prior.article_url, what, f"by {new.actor}", f"by {prior.actor}", new.evidence, prior.evidence, 0.6
         )
     return None
 

@@ -43,6 +43,8 @@ class Figure(Record):
     unit: str
     qualifier: str
     raw: str
+    complete: bool = False  # metric, period, subject and scope all read: may raise an alert
+    gaps: str = ""  # what could not be read: metric, period, scope...
     evidence: str
 
 
@@ -54,6 +56,8 @@ class Position(Record):
     stance: Stance
     is_change: bool = False
     historical: bool = False
+    complete: bool = False  # holder read as the speaker or subject, stance cue governing the topic
+    gaps: str = ""
     evidence: str
 
 
@@ -64,6 +68,8 @@ class EventMention(Record):
     action: str
     target: str | None
     event_date: date | None
+    complete: bool = False  # actor, target and date all read from the grammar: may raise an alert
+    gaps: str = ""  # what could not be read: actor, target, date, past-occurrence...
     evidence: str
 
 

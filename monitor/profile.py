@@ -48,9 +48,16 @@ class Topic(_Model):
 
 
 class Action(_Model):
+    """An event type, by the words that do it: verb and noun lemmas, and the objects it acts on."""
+
     name: str
-    phrasings: list[str]
+    verbs: list[str] = Field(default_factory=list)  # "revoke", "strike"
+    nouns: list[str] = Field(default_factory=list)  # "revocation", "strike"
+    # When set, the verb or noun must act on one of these ("visa", "boat"); the target is its owner.
+    objects: list[str] = Field(default_factory=list)
     window_days: int = 14
+    # Happens again and again (strikes on boats): another date is another event, never a conflict.
+    recurring: bool = False
 
 
 class SeedMeta(_Model):
@@ -87,6 +94,7 @@ class Lexicon(_Model):
     units: dict[str, Unit]
     multipliers: dict[str, float]
     count: dict[str, list[str]]
+    grammar: dict[str, list[str]] = Field(default_factory=dict)
 
     def words(self, section: str, key: str) -> list[str]:
         table: dict[str, list[str]] = getattr(self, section)
@@ -129,10 +137,6 @@ class TopicProfile(_Model):
     @cached_property
     def topic_index(self) -> PhraseIndex:
         return PhraseIndex((p, t.name) for t in self.topics for p in t.phrasings)
-
-    @cached_property
-    def action_index(self) -> PhraseIndex:
-        return PhraseIndex((p, a.name) for a in self.actions for p in a.phrasings)
 
     @cached_property
     def anchor_index(self) -> PhraseIndex:

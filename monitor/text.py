@@ -165,7 +165,8 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-_DATELINE = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ.' ]{2,40}(?:,\s*[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)?\s*[-—–]+\s+")
+# "PARIS -", "BOGOTÁ, Sept. 27 —", "WASHINGTON/BOGOTÁ, Oct. 19 (CWS) —", "BOGOTÁ (Sept. 27) —"
+_DATELINE = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ.'/ ]{2,40}(?:[,(][^—–\n]{0,40}?)?\s*(?:—|–|\s-+)\s+")
 
 
 def strip_dateline(sentence: str) -> str:

@@ -281,15 +281,17 @@ class Warehouse:
                     a.outlet,
                     is_copy,
                     figure_key(f),
+                    f.complete,
+                    f.gaps,
                 ]
             )
-            if normalize(f.evidence) not in skip and contradict.comparable_figure(f):
+            if f.complete and normalize(f.evidence) not in skip and contradict.comparable_figure(f):
                 conflicts.extend(self._figure_conflicts(a.url, published, f))
         if rows:
             self._insert_rows("figures", rows)
         rows = []
         for i, p in enumerate(a.positions):
-            if normalize(p.evidence) not in skip:
+            if p.complete and normalize(p.evidence) not in skip:
                 conflicts.extend(self._position_conflicts(a.url, published, p))
             rows.append(
                 [
@@ -305,6 +307,8 @@ class Warehouse:
                     a.outlet,
                     is_copy,
                     position_key(p),
+                    p.complete,
+                    p.gaps,
                 ]
             )
         if rows:
@@ -328,7 +332,7 @@ class Warehouse:
         rows = self.con.execute(
             """SELECT article_url, outlet, published_at, raw, low, high, value, evidence
                FROM figures
-               WHERE claim_key = ? AND metric_known AND NOT is_copy AND article_url <> ?
+               WHERE claim_key = ? AND metric_known AND complete AND NOT is_copy AND article_url <> ?
                  AND (period IS NOT NULL OR ? IS NULL OR published_at IS NULL
                       OR abs(date_diff('day', published_at, ?)) <= ?)""",
             [figure_key(f), url, published, published, window],
@@ -349,7 +353,7 @@ class Warehouse:
         rows = self.con.execute(
             """SELECT article_url, outlet, published_at, stance, is_change, evidence
                FROM positions
-               WHERE claim_key = ? AND NOT historical AND NOT is_copy AND article_url <> ?
+               WHERE claim_key = ? AND NOT historical AND complete AND NOT is_copy AND article_url <> ?
                  AND (? IS NULL OR published_at IS NULL OR abs(date_diff('day', published_at, ?)) <= ?)""",
             [position_key(p), url, published, published, window],
         ).fetchall()
@@ -370,9 +374,14 @@ class Warehouse:
     def _store_event(
         self, a: Article, index: int, e: EventMention, published: datetime | None, compare: bool, is_copy: bool
     ) -> list[contradict.Conflict]:
+        """File the mention under the event it reports (same action and target, close in time), creating
+        the event if none matches; compare it with that event's other complete mentions."""
         assert self.profile is not None
         action = self.profile.action_by_name.get(e.action)
-        window = timedelta(days=action.window_days if action else 14)
+        recurring = bool(action and action.recurring)
+        # a recurring action on another day is another event; so is a date read from another occurrence
+        window = timedelta(days=0 if recurring else (action.window_days if action else 14))
+        known_date = e.event_date if e.complete else None
         columns = "SELECT event_id, event_date, target, first_published FROM events"
         if e.target is None:
             rows = self.con.execute(f"{columns} WHERE action = ?", [e.action]).fetchall()
@@ -381,43 +390,50 @@ class Warehouse:
                 f"{columns} WHERE event_key = ? UNION ALL {columns} WHERE event_key = ?",
                 [event_key(e.action, e.target), event_key(e.action, None)],
             ).fetchall()
-        best: tuple[timedelta, str, Any, Any] | None = None
-        for event_id, event_date, target, first_pub in rows:
-            if e.event_date and event_date:
-                distance = abs(e.event_date - event_date)
-            elif published and first_pub:
+        best: tuple[timedelta, str] | None = None
+        for event_id, event_date, _target, first_pub in rows:
+            if known_date and event_date:
+                distance = abs(known_date - event_date)
+            elif published and first_pub and not recurring:
                 distance = abs(published - first_pub)
             else:
                 continue
             if distance <= window and (best is None or distance < best[0]):
-                best = (distance, event_id, event_date, target)
+                best = (distance, event_id)
         conflicts: list[contradict.Conflict] = []
         if best is None:
             event_id = stable_id(a.url, "event", index)
             self.con.execute(
                 "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [event_id, e.actor, e.action, e.target, e.event_date, a.url, published, event_key(e.action, e.target)],
+                [event_id, e.actor, e.action, e.target, known_date, a.url, published, event_key(e.action, e.target)],
             )
         else:
             event_id = best[1]
-            if compare:
+            if compare and e.complete and not recurring:
                 mentions = self.con.execute(
                     """SELECT article_url, outlet, published_at, actor, event_date, evidence
-                       FROM event_mentions WHERE event_id = ? AND NOT is_copy AND article_url <> ?""",
+                       FROM event_mentions
+                       WHERE event_id = ? AND complete AND NOT is_copy AND article_url <> ?""",
                     [event_id, a.url],
                 ).fetchall()
+                found = []
                 for row in mentions:
-                    c = contradict.event_conflict(self.profile, e, contradict.StoredMention(*row))
+                    prior = contradict.StoredMention(*row)
+                    c = contradict.event_conflict(self.profile, e, prior)
                     if c:
-                        conflicts.append(c)
+                        found.append((prior.published_at, c))
+                conflicts = _most_recent(found)
             self.con.execute(
                 """UPDATE events SET event_date = coalesce(event_date, ?), actor = coalesce(actor, ?),
                    target = coalesce(target, ?) WHERE event_id = ?""",
-                [e.event_date, e.actor, e.target, event_id],
+                [known_date, e.actor, e.target, event_id],
             )
         self.con.execute(
-            "INSERT INTO event_mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [event_id, a.url, e.actor, e.event_date, e.evidence, published, a.outlet, is_copy],
+            """INSERT INTO event_mentions (event_id, article_url, actor, event_date, evidence, published_at, outlet,
+                                           is_copy, complete, gaps, target)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+            [event_id, a.url, e.actor, e.event_date, e.evidence, published, a.outlet, is_copy, e.complete, e.gaps,
+             e.target],
         )
         return conflicts
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from monitor.extract import grammar
 from monitor.extract.actors import ActorFinder
-from monitor.extract.events import EventExtractor
+from monitor.extract.dates import find_dates
+from monitor.extract.events import EventReader
 from monitor.extract.figures import FigureExtractor
 from monitor.extract.page import PageText, extract_page
-from monitor.extract.positions import PositionExtractor
+from monitor.extract.positions import PositionReader
 from monitor.models import EventMention, Figure, Position
 from monitor.profile import TopicProfile
 from monitor.text import claim_sentences
@@ -30,18 +32,37 @@ class ClaimExtractor:
     def __init__(self, profile: TopicProfile) -> None:
         self.actors = ActorFinder(profile)
         self.figures = FigureExtractor(profile)
-        self.positions = PositionExtractor(profile)
-        self.events = EventExtractor(profile)
+        self.positions = PositionReader(profile)
+        self.events = EventReader(profile)
+        self.topics = profile.topic_index
+        self.action_words = _word_stems(w for a in profile.actions for w in [*a.verbs, *a.nouns])
 
     def extract(self, text: str, published: date | None) -> Claims:
         claims = Claims()
         context: str | None = None
-        for sentence in claim_sentences(text):
+        sentences = claim_sentences(text)
+        # only sentences that may hold an event or a position are parsed: the parser is the costly stage
+        candidates = [s for s in sentences if self._may_hold_event(s) or self.topics.find(s)]
+        parsed = dict(zip(candidates, grammar.parse(candidates), strict=True))
+        for sentence in sentences:
             claims.figures.extend(self.figures.extract(sentence, published))
-            position = self.positions.extract(sentence, context)
-            if position is not None:
-                claims.positions.append(position)
-            claims.events.extend(self.events.extract(sentence, published, context))
+            doc = parsed.get(sentence)
+            if doc is not None and doc.has_annotation("DEP"):
+                claims.positions.extend(self.positions.read(doc, context))
+                claims.events.extend(self.events.read(doc, find_dates(sentence, published)))
             mentions = self.actors.mentions(sentence)
             context = self.actors.subject(sentence, mentions, context) or context
         return claims
+
+    def _may_hold_event(self, sentence: str) -> bool:
+        words = sentence.lower().split()
+        return any(w.startswith(self.action_words) for w in words)
+
+
+def _word_stems(words: object) -> tuple[str, ...]:
+    """Prefixes that any inflection of the words starts with ("strike" -> "stri", "struck" is irregular)."""
+    stems = set()
+    for w in words:  # type: ignore[attr-defined]
+        w = str(w).lower()
+        stems.add(w[: max(3, len(w) - 3)])
+    return tuple(sorted(stems))

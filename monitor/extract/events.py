@@ -1,72 +1,321 @@
-"""Event mentions: an actor doing one of the profile's actions to a target, on a date when one is given.
+"""Event mentions read from the parse: the agent of an action's verb or noun, its patient, its date.
 
-Hypothetical actions ("could impose sanctions", "has not threatened sanctions") are not events.
+An action is found by what the word does, not by a literal phrase: a verb or noun whose lemma the
+profile lists ("strike", "bomb", "attack"), acting on one of the action's objects when it names some
+("boat", "vessel"). Then, from the grammar:
+- actor: the subject of an active verb, the "by" phrase of a passive one, the owner or modifier of a noun
+  ("the U.S. strike", "Washington's decertification of Colombia"); a pronoun is resolved only to the
+  speaker of the clause that reports it;
+- target: the object (the subject of a passive verb), or the owner of the action's object ("revoked
+  Petro's visa", "the visa of Petro"); one mention per item of a list of targets;
+- date: a date attached to the action's own clause, or to the verb that announces it when the action
+  is announced ("said on Friday it would revoke"). A date attached to another noun ("a September 9
+  report") or another clause ("halted purchases on Tuesday after X decertified") is not the event's.
+Hypothetical actions (could, might, threatened to, if) are not events. Each mention says which parts
+were read (`gaps` lists the missing ones): only complete mentions are compared.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from monitor.extract.actors import ActorFinder
-from monitor.extract.dates import find_dates
+from monitor.extract import grammar as g
 from monitor.models import EventMention
-from monitor.profile import TopicProfile
-from monitor.text import words_before
+from monitor.profile import Action, TopicProfile
 
-HYPOTHETICAL_WINDOW = 4
-_OBJECT_PRONOUN = re.compile(r"^\s+(?:on\s+)?(?:him|her)\b", re.IGNORECASE)
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+PRONOUNS = {"it", "they", "he", "she", "we", "i"}
+OBJECT_PRONOUNS = {"him", "her", "them", "me", "us"}
+ANNOUNCED_MODALS = {"will", "would", "'ll", "wo"}
 
 
-class EventExtractor:
+@dataclass(frozen=True)
+class Trigger:
+    token: Token
+    action: Action
+    obj: Token | None  # the action's object when it names objects ("visa" of "revoke visa")
+
+
+class EventReader:
+    """Reads the events of one parsed sentence against the profile's actions."""
+
     def __init__(self, profile: TopicProfile) -> None:
         self.profile = profile
-        self.actors = ActorFinder(profile)
-        self.hypothetical = {w.lower() for w in profile.lexicon.dates.get("hypothetical", [])}
+        lex = profile.lexicon.grammar
+        self.speech = {w.lower() for w in lex.get("report_verbs", [])}
+        self.modals = {w.lower() for w in lex.get("modals", [])}
+        self.intent = {w.lower() for w in lex.get("intent_verbs", [])}
+        self.conditions = {w.lower() for w in lex.get("conditions", [])}
+        self.past_markers = {w.lower() for w in lex.get("past_markers", [])}
 
-    def extract(self, sentence: str, published: date | None, context: str | None) -> list[EventMention]:
+    def read(self, doc: Doc, dates: list[tuple[int, int, date]]) -> list[EventMention]:
         out: list[EventMention] = []
-        seen: set[str] = set()
-        mentions = self.actors.mentions(sentence)
-        dates = find_dates(sentence, published)
-        for action in self.profile.action_index.find(sentence):
-            if action.key in seen or self._hypothetical(sentence, action.start):
+        seen: set[tuple[str, str | None, str | None]] = set()
+        for trigger in self._triggers(doc):
+            if self._hypothetical(trigger.token):
                 continue
-            seen.add(action.key)
-            actor = self._actor(sentence, mentions, action.start, action.end, context)
-            target = next(
-                (m.key for m in mentions if m.key != actor and m.start >= self._after_actor(mentions, actor)),
-                None,
-            )
-            if target is None and _OBJECT_PRONOUN.match(sentence[action.end :]):
-                # "Smith said the ministry fined him": the pronoun is the speaker, or the last subject
-                speaker = self.actors.speaker(sentence, mentions)
-                target = speaker.key if speaker is not None and speaker.key != actor else context
-            when = None
-            if dates:
-                when = min(dates, key=lambda d: abs((d[0] + d[1]) / 2 - (action.start + action.end) / 2))[2]
-            out.append(EventMention(actor=actor, action=action.key, target=target, event_date=when, evidence=sentence))
+            actor, actor_gap = self._actor(trigger)
+            targets = self._targets(trigger, actor) or [(None, "target")]
+            when, date_gap = self._date(trigger, doc, dates)
+            for target, target_gap in targets:
+                key = (trigger.action.name, actor, target)
+                if key in seen:
+                    continue
+                seen.add(key)
+                gaps = [gap for gap in (actor_gap, target_gap, date_gap) if gap]
+                out.append(
+                    EventMention(
+                        actor=actor,
+                        action=trigger.action.name,
+                        target=target,
+                        event_date=when,
+                        complete=not gaps,
+                        gaps=",".join(gaps),
+                        evidence=doc.text,
+                    )
+                )
         return out
 
-    def _hypothetical(self, sentence: str, at: int) -> bool:
-        before = words_before(sentence, at, HYPOTHETICAL_WINDOW)
-        return any(w in self.hypothetical or w.endswith("n't") for w in before)
+    # ---------------------------------------------------------------- finding the action
 
-    def _actor(self, sentence: str, mentions: list, start: int, end: int, context: str | None) -> str | None:
-        """The first actor before or inside the action phrase, skipping a speaker who only reports it."""
-        speaker = self.actors.speaker(sentence, mentions)
-        candidates = [m for m in mentions if m.start < end]
-        if len(candidates) > 1 and speaker in candidates:
-            candidates.remove(speaker)
-        if candidates:
-            return str(candidates[0].key)
-        if mentions and re.search(r"\bby\s+(?:the\s+)?$", sentence[: mentions[-1].start]):
-            return str(mentions[-1].key)  # passive: "was fined by the ministry"
-        return context if re.match(r"^(?:He|She|It|They)\b", sentence) else None
+    def _triggers(self, doc: Doc) -> list[Trigger]:
+        found = []
+        for t in doc:
+            for action in self.profile.actions:
+                if t.pos_ in ("VERB", "AUX") and _lemma_in(t, action.verbs):
+                    obj = self._verb_object(t, action)
+                elif t.pos_ in ("NOUN", "PROPN") and _lemma_in(t, action.nouns):
+                    obj = self._noun_object(t, action)
+                else:
+                    continue
+                if action.objects and obj is None:
+                    continue
+                found.append(Trigger(t, action, obj))
+                break
+        return found
 
-    @staticmethod
-    def _after_actor(mentions: list, actor: str | None) -> int:
-        for m in mentions:
-            if m.key == actor:
-                return int(m.end)
-        return 0
+    def _verb_object(self, verb: Token, action: Action) -> Token | None:
+        """The noun the verb acts on, when it is one of the action's objects (through "stop buying X")."""
+        if not action.objects:
+            return None
+        candidates = g.children(verb, "dobj", "obj", "nsubjpass")
+        for x in g.children(verb, "xcomp", "pcomp"):
+            if _lemma_in(x, action.objects):
+                return x
+            candidates += g.children(x, "dobj", "obj")
+        for prep in g.children(verb, "prep"):
+            candidates += g.children(prep, "pobj")
+        for c in candidates:
+            for item in g.conjuncts(c):
+                if _lemma_in(item, action.objects):
+                    return item
+        subject = g.subject_of(verb)
+        if subject is not None and subject.dep_ == "nsubjpass" and _lemma_in(subject, action.objects):
+            return subject
+        return None
+
+    def _noun_object(self, noun: Token, action: Action) -> Token | None:
+        """ "strike on a boat", "visa revocation", "a strike hit a boat"."""
+        if not action.objects:
+            return None
+        for c in noun.children:
+            if c.dep_ == "compound" and _lemma_in(c, action.objects):
+                return c
+            if c.dep_ == "prep":
+                for obj in g.children(c, "pobj"):
+                    if _lemma_in(obj, action.objects):
+                        return obj
+        if noun.dep_ in ("nsubj", "compound"):
+            head = noun.head
+            for obj in g.children(head, "dobj", "obj"):
+                if _lemma_in(obj, action.objects):
+                    return obj
+            if _lemma_in(head, action.objects):
+                return head
+        return None
+
+    def _hypothetical(self, trigger: Token) -> bool:
+        """Could, might, threatened to, if: the action has not happened (an announced "would" has)."""
+        clause = g.clause_of(trigger)
+        if g.negated(clause) or (trigger.i != clause.i and g.negated(trigger)):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in self.conditions for c in clause.children):
+            return True
+        if trigger.i != clause.i and trigger.dep_ in ("dobj", "nsubj", "nsubjpass", "attr"):
+            if _lemma_in(clause, self.intent):
+                return True
+        modals = {c.lower_ for c in clause.children if c.dep_ == "aux"}
+        announced = any(_lemma_in(v, self.speech) for v in g.governors(clause))
+        if modals & self.modals and not (announced and modals <= self.modals & ANNOUNCED_MODALS):
+            return True
+        return any(_lemma_in(v, self.intent) for v in g.governors(clause))
+
+    # ---------------------------------------------------------------- who and to whom
+
+    def _actor(self, trigger: Trigger) -> tuple[str | None, str]:
+        t = trigger.token
+        if t.pos_ in ("VERB", "AUX"):
+            agent = g.agent_of(t) if g.is_passive(t) else g.subject_of(t)
+            if agent is None:
+                return None, "actor"
+            if agent.lower_ in PRONOUNS:
+                return self._speaker_of(t)
+            if agent.pos_ in ("NOUN", "PROPN") and any(_lemma_in(agent, a.nouns) for a in self.profile.actions):
+                return self._noun_agent(agent)  # "a U.S. strike hit a boat"
+            return self._name(agent)
+        return self._noun_agent(t)
+
+    def _noun_agent(self, noun: Token) -> tuple[str | None, str]:
+        """The doer named in a noun phrase: "U.S. strike", "Washington's decertification of X", "by X"."""
+        has_patient = any(
+            c.dep_ == "prep" and c.lower_ in ("of", "against") and g.children(c, "pobj") for c in noun.children
+        )
+        for c in noun.children:
+            if c.dep_ == "poss" and has_patient:
+                return self._name(c)
+            if c.dep_ in ("compound", "amod", "nmod"):
+                name, gap = self._name(c)
+                if name is not None:
+                    return name, gap
+            if c.dep_ == "prep" and c.lower_ == "by":
+                for obj in g.children(c, "pobj"):
+                    return self._name(obj)
+        verb = noun.head if noun.dep_ in ("dobj", "obj") else None
+        if verb is not None and verb.pos_ == "VERB" and not g.is_passive(verb):
+            subject = g.subject_of(verb)  # "the Treasury announced sanctions"
+            if subject is not None and subject.lower_ not in PRONOUNS:
+                return self._name(subject)
+        return None, "actor"
+
+    def _speaker_of(self, t: Token) -> tuple[str | None, str]:
+        """ "The State Department said it would revoke ...": the pronoun is the speaker."""
+        for verb in g.governors(t):
+            if _lemma_in(verb, self.speech):
+                subject = g.subject_of(verb)
+                if subject is not None and subject.lower_ not in PRONOUNS:
+                    return self._name(subject)
+                return None, "actor"
+        return None, "actor"
+
+    def _targets(self, trigger: Trigger, actor: str | None) -> list[tuple[str | None, str]]:
+        t = trigger.token
+        if trigger.obj is not None:
+            owners = self._owners(trigger.obj, actor)
+            return owners or [(None, "target")]
+        if t.pos_ in ("VERB", "AUX"):
+            patient = g.subject_of(t) if g.is_passive(t) else g.object_of(t)
+            if patient is None:
+                return []
+            if patient.lower_ in OBJECT_PRONOUNS:
+                return [self._speaker_of(t)]  # "Petro said the Treasury sanctioned him"
+            return [self._name(item) for item in g.conjuncts(patient)]
+        patients = []
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "against", "on"):
+                patients += g.children(c, "pobj")
+        if not patients:
+            patients = g.children(t, "poss")
+        return [self._name(item) for p in patients for item in g.conjuncts(p)]
+
+    def _owners(self, obj: Token, actor: str | None) -> list[tuple[str | None, str]]:
+        """Whose the object is: "Petro's visa", "the visa of Petro", "weapons from the United States"."""
+        found: list[tuple[str | None, str]] = []
+        for c in obj.children:
+            if c.dep_ == "poss" and c.lower_ not in ("its", "their", "his", "her", "our"):
+                found.append(self._name(c))
+            elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "in", "for"):
+                found += [self._name(p) for p in g.children(c, "pobj")]
+            elif c.dep_ in ("compound", "amod"):
+                name, _ = self._name(c)
+                if name is not None and name != actor:
+                    found.append((name, ""))
+        return [f for f in found if f[0] is not None and f[0] != actor]
+
+    def _name(self, token: Token) -> tuple[str | None, str]:
+        """The profile actor a noun phrase names, or None when it names none or several."""
+        span = g.phrase(token)
+        matches = self.profile.actor_index.find(span.text)
+        keys = {m.key for m in matches}
+        if len(keys) == 1:
+            return keys.pop(), ""
+        if not keys:
+            return None, "actor-unknown"
+        head = [m for m in matches if span.start_char + m.start <= token.idx < span.start_char + m.end]
+        if head:
+            return head[0].key, ""
+        return None, "actor-ambiguous"
+
+    # ---------------------------------------------------------------- when
+
+    def _date(self, trigger: Trigger, doc: Doc, dates: list[tuple[int, int, date]]) -> tuple[date | None, str]:
+        """The date attached to the action's clause, or to the verb announcing it."""
+        t = trigger.token
+        own = {t.i, g.clause_of(t).i}
+        if t.pos_ not in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"):
+            own.add(t.head.i)
+        if self._announced(t):
+            own |= {v.i for v in g.governors(t) if _lemma_in(v, self.speech)}
+        when_clause = g.clause_of(t)
+        if when_clause.dep_ in ("advcl", "relcl") and any(c.lower_ == "when" for c in when_clause.children):
+            own.add(when_clause.head.i)  # "The slide began on Friday, when X decertified Y"
+        hits = []
+        for start, end, day in dates:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            anchor = _date_anchor(span.root, trigger.token)
+            if when_clause.dep_ == "relcl" and when_clause.head.i in (span.root.i, span.root.head.i):
+                anchor = when_clause  # "on Friday, September 12, when X decertified Y"
+            if anchor is not None and anchor.i in own:
+                hits.append(day)
+        if len(set(hits)) == 1:
+            if self._past_occurrence(t):
+                return hits[0], "past-occurrence"
+            return hits[0], ""
+        return None, "date" if not hits else "date-ambiguous"
+
+    def _announced(self, t: Token) -> bool:
+        """The action is the announcement itself: "said it would revoke", "announced it was revoking"."""
+        clause = g.clause_of(t)
+        aux = {c.lower_ for c in clause.children if c.dep_ == "aux"}
+        progressive = clause.tag_ == "VBG" and bool(aux & {"was", "is", "were", "are"})
+        return bool(aux & ANNOUNCED_MODALS) or progressive or clause.tag_ in ("VBP", "VBZ")
+
+    def _past_occurrence(self, t: Token) -> bool:
+        """ "the last decertification", "the previous recall": another occurrence than the one reported."""
+        return any(c.lower_ in self.past_markers for c in t.children if c.dep_ in ("amod", "det", "advmod"))
+
+
+def _date_anchor(root: Token, trigger: Token) -> Token | None:
+    """The word a date attaches to: the first verb or the trigger above it; None when it belongs to
+    another noun first ("a September 9 report"). "X on Monday recalled" (the date hung on the subject
+    through its preposition) is the verb's."""
+    t = root
+    for _ in range(6):
+        if t.head.i == t.i:
+            return t
+        previous, t = t, t.head
+        if t.i == trigger.i or t.pos_ in ("VERB", "AUX"):
+            return t
+        if t.pos_ in ("NOUN", "PROPN") and t.dep_ != "pobj":
+            if previous.dep_ == "prep" and t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX"):
+                return t.head
+            return None
+    return None
+
+
+def _lemma_in(token: Token, lemmas: list[str] | set[str]) -> bool:
+    """A word whose lemma (or, where the lemmatizer stumbles, whose stem) is listed."""
+    lemma = token.lemma_.lower()
+    if lemma in lemmas or token.lower_ in lemmas:
+        return True
+    word = token.lower_
+    for candidate in lemmas:
+        stem = candidate[:-1] if candidate.endswith(("e", "y")) else candidate
+        if len(stem) >= 5 and word.startswith(stem) and len(word) - len(stem) <= 3:
+            return True
+    return False

@@ -40,13 +40,17 @@ class FigureExtractor:
             name = metric.name if metric else (q.noun or f"{q.unit} amount")
             value = sign * q.value
             low, high = interval(q, value)
+            period = self.periods.period_near(sentence, q.start, q.end, published)
+            gaps = [gap for gap, missing in (("metric", metric is None), ("period", period is None)) if missing]
             figures.append(
                 Figure(
                     subject=self._subject(sentence, q, actors, metric),
                     metric=name,
                     metric_known=metric is not None,
                     kind=kind,
-                    period=self.periods.period_near(sentence, q.start, q.end, published),
+                    period=period,
+                    complete=not gaps,
+                    gaps=",".join(gaps),
                     value=value,
                     low=low,
                     high=high,

@@ -1,105 +1,215 @@
-"""Positions: an actor's stance on a topic, with negation, and whether the article reports a change.
+"""Positions read from the parse: who holds which stance on which topic, and whether it is news of a change.
 
-The stance comes from the cue word (support/oppose) nearest the topic phrase, flipped by a negation
-just before it ("would not accept"). With no cue, a negated topic phrase is opposition ("would never
-again forcibly eradicate"). A sentence that reports a change ("now rejects", "no longer") yields a
-position marked as a change; one set in the past ("had previously endorsed") is marked historical.
+A topic phrase carries a stance only through the word that governs it: walking up the parse from the
+topic's head through objects, prepositions and verb complements ("would stop [buying [U.S. weapons]]"),
+the first stance word reached (support / oppose lemmas of the lexicon) decides, flipped by its negation.
+A noun on the way that is not a stance word ends the walk: "championed a new approach to the war on
+drugs" is a stance on an approach, not on the war on drugs, and is not read.
+The holder is the stance word's subject, or the speaker of the clause reporting it when that subject is
+a pronoun or the speaker's own ("his government"). Conditional clauses (if, unless) hold no position.
+A position is complete when the holder is a profile actor read this way and a stance word governs the
+topic; only complete positions are compared.
 """
 
 from __future__ import annotations
 
-import re
+from typing import TYPE_CHECKING
 
-from monitor.extract.actors import ActorFinder
+from monitor.extract import grammar as g
 from monitor.models import Position, Stance
 from monitor.profile import TopicProfile
-from monitor.text import PhraseMatch, words_before, words_between
 
-_MODAL = {"will", "would", "shall", "to", "must", "should"}
-NEGATION_WINDOW = 3
-MAX_CUE_GAP = 6  # words between a stance cue and its topic phrase
-AFTER_PENALTY = 3  # a cue after the topic usually belongs to a relative clause ("...championed by X")
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+PRONOUNS = {"he", "she", "it", "they", "we", "i", "his", "her", "its", "their", "our", "my"}
+# Links a stance passes through on its way from the stance word down to the topic phrase.
+_PASSABLE = {"dobj", "obj", "pobj", "prep", "xcomp", "pcomp", "conj", "compound", "amod", "nsubjpass", "acomp",
+             "attr", "oprd", "nmod", "poss", "appos", "dative", "agent"}
+_FUTURE = {"will", "would", "'ll", "wo", "shall"}
+MAX_WALK = 7
 
 
-class PositionExtractor:
+class PositionReader:
+    """Reads the positions of one parsed sentence against the profile's topics."""
+
     def __init__(self, profile: TopicProfile) -> None:
         self.profile = profile
-        self.actors = ActorFinder(profile)
-        self.support = profile.lexicon_index("stance", "support")
-        self.oppose = profile.lexicon_index("stance", "oppose")
-        self.neutral = profile.lexicon_index("stance", "neutral")
+        stance = profile.lexicon.stance
+        self.support = {w.lower() for w in stance.get("support", []) if " " not in w}
+        self.oppose = {w.lower() for w in stance.get("oppose", []) if " " not in w}
+        self.negations = {w.lower() for w in stance.get("negations", [])}
         self.change = profile.lexicon_index("stance", "change_markers")
         self.historical = profile.lexicon_index("stance", "historical_markers")
-        self.negations = {w.lower() for w in profile.lexicon.stance.get("negations", [])}
+        grammar = profile.lexicon.grammar
+        self.report = {w.lower() for w in grammar.get("report_verbs", [])}
+        self.conditions = {w.lower() for w in grammar.get("conditions", [])}
 
-    def extract(self, sentence: str, context: str | None) -> Position | None:
-        if not re.search(r"[.!?\"'”)]\s*$", sentence):
-            return None  # a headline or section heading states no one's position
-        topics = self.profile.topic_index.find(sentence)
-        mentions = self.actors.mentions(sentence, exclude=topics)
-        if not topics:
-            return None
-        # topic phrases that are really actor names ("Marshall Plan") do not count
-        topics = [t for t in topics if not any(m.start <= t.start and t.end <= m.end for m in mentions)]
-        actor = self.actors.subject(sentence, mentions, context)
-        if not topics or actor is None:
-            return None
-        changes = self.change.find(sentence)
-        scan_from = changes[0].start if changes else 0
-        blocked = [*topics, *mentions]
-        stance, topic = self._stance(sentence, topics, blocked, scan_from)
-        if stance is None:
-            return None
-        historical = not changes and bool(self.historical.find(sentence))
-        return Position(
-            actor=actor,
-            topic=topic.key,
-            stance=stance,
-            is_change=bool(changes),
-            historical=historical,
-            evidence=sentence,
-        )
+    def read(self, doc: Doc, context: str | None) -> list[Position]:
+        text = doc.text
+        if not text.rstrip().endswith((".", "!", "?", '"', "'", ")")):
+            return []  # a headline or section heading states no one's position
+        actor_spans = [(m.start, m.end) for m in self.profile.actor_index.find(text)]
+        out: list[Position] = []
+        seen: set[tuple[str, str]] = set()
+        for topic in self.profile.topic_index.find(text):
+            if any(s <= topic.start and topic.end <= e for s, e in actor_spans):
+                continue  # a topic word inside a name ("Marshall Plan")
+            span = doc.char_span(topic.start, topic.end, alignment_mode="expand")
+            if span is None:
+                continue
+            reading = self._stance(span.root, span)
+            if reading is None:
+                continue
+            cue, polarity = reading
+            if self._conditional(cue):
+                continue
+            holder, gap = self._holder(cue, context, span)
+            if holder is None:
+                continue
+            if (holder, topic.key) in seen:
+                continue
+            seen.add((holder, topic.key))
+            is_change = self._reports_change(cue, text)
+            historical = not is_change and (bool(self.historical.find(text)) or _past_perfect(cue))
+            stance: Stance = "support" if polarity > 0 else "oppose"
+            out.append(
+                Position(
+                    actor=holder,
+                    topic=topic.key,
+                    stance=stance,
+                    is_change=is_change,
+                    historical=historical,
+                    complete=not gap,
+                    gaps=gap,
+                    evidence=text,
+                )
+            )
+        return out
 
-    def _stance(
-        self, sentence: str, topics: list[PhraseMatch], blocked: list[PhraseMatch], scan_from: int
-    ) -> tuple[Stance | None, PhraseMatch]:
-        if self.neutral.find(sentence):
-            return "neutral", topics[0]
-        cues: list[tuple[PhraseMatch, int]] = []
-        for index, polarity in ((self.support, 1), (self.oppose, -1)):
-            for m in index.find(sentence):
-                if m.start < scan_from or any(b.start < m.end and m.start < b.end for b in blocked):
-                    continue
-                cues.append((m, polarity * self._negated(sentence, m.start)))
-        best: tuple[int, PhraseMatch, int] | None = None
-        for topic in topics:
-            for cue, polarity in cues:
-                if cue.end <= topic.start:
-                    gap = words_between(sentence, cue.end, topic.start)
-                else:
-                    gap = words_between(sentence, topic.end, cue.start) + AFTER_PENALTY
-                if gap <= MAX_CUE_GAP and (best is None or gap < best[0]):
-                    best = (gap, topic, polarity)
-        if best is not None:
-            return ("support" if best[2] > 0 else "oppose"), best[1]
-        for topic in topics:
-            before = words_before(sentence, topic.start, NEGATION_WINDOW)
-            committed = any(w in _MODAL or w == "never" for w in before)
-            if "no longer" in sentence[max(0, topic.start - 30) : topic.start].lower() or (
-                committed and self._has_negation(before)
-            ):
-                return "oppose", topic
-            if before and before[-1] in _MODAL:
-                return "support", topic
-        return None, topics[0]
+    # ---------------------------------------------------------------- the stance word
 
-    def _has_negation(self, words: list[str]) -> bool:
-        return any(w in self.negations or w.endswith("n't") for w in words)
-
-    def _negated(self, sentence: str, at: int) -> int:
-        """-1 when a negation stands within a few words before a cue, else 1."""
-        if self._has_negation(words_before(sentence, at, NEGATION_WINDOW)):
+    def _polarity(self, token: Token) -> int:
+        lemma, word = token.lemma_.lower(), token.lower_
+        if lemma in self.support or word in self.support:
+            return 1
+        if lemma in self.oppose or word in self.oppose:
             return -1
-        if "no longer" in sentence[max(0, at - 25) : at].lower():
-            return -1
-        return 1
+        return 0
+
+    def _stance(self, head: Token, span: Span) -> tuple[Token, int] | None:
+        """Walk up from the topic to the first stance word; None when something else governs it."""
+        t = head
+        for _ in range(MAX_WALK):
+            if t.dep_ not in _PASSABLE and t.dep_ not in ("nsubj", "advcl", "ccomp", "relcl", "acl"):
+                return None
+            link, t = t.dep_, t.head
+            polarity = self._polarity(t)
+            if polarity:
+                if link == "nsubj" and t.pos_ == "VERB" and polarity > 0:
+                    return None  # "aid supports farmers": the topic acts, it is not judged
+                return t, polarity * self._negation(t)
+            if link in ("advcl", "ccomp", "relcl", "acl", "nsubj"):
+                return None
+            if t.pos_ in ("NOUN", "PROPN") and link not in ("compound", "amod", "conj", "appos", "nmod"):
+                return None  # "a new approach to [the war on drugs]": the stance is on something else
+            if t.head.i == t.i:
+                return None
+        return None
+
+    def _negation(self, cue: Token) -> int:
+        """-1 when the stance word or its auxiliary chain is negated ("would not resume", "no longer")."""
+        words = [c for c in cue.children if c.dep_ in ("neg", "advmod", "aux", "det")]
+        clause = g.clause_of(cue)
+        if clause.i != cue.i:
+            words += [c for c in clause.children if c.dep_ in ("neg", "advmod")]
+        negated = any(c.dep_ == "neg" or c.lower_ in self.negations for c in words)
+        if any(c.lower_ == "longer" for c in cue.subtree if c.i < cue.i and c.dep_ == "advmod"):
+            negated = True
+        if cue.dep_ in ("xcomp", "pcomp") and self._polarity(cue.head) < 0:
+            negated = not negated  # "refused to accept", "stopped supporting"
+        return -1 if negated else 1
+
+    def _conditional(self, cue: Token) -> bool:
+        for t in (cue, *g.governors(cue)):
+            if any(c.dep_ == "mark" and c.lower_ in self.conditions for c in t.children):
+                return True
+        return False
+
+    # ---------------------------------------------------------------- the holder
+
+    def _holder(self, cue: Token, context: str | None, topic: Span) -> tuple[str | None, str]:
+        """The stance word's subject, or the reporting speaker when that subject is a pronoun or the
+        topic itself ("the war on drugs has failed, she said")."""
+        if cue.pos_ in ("NOUN", "PROPN"):
+            return self._noun_holder(cue, context)
+        subject = g.agent_of(cue) if g.is_passive(cue) else g.subject_of(cue)
+        if subject is None or topic.start <= subject.i < topic.end:
+            return self._speaker(cue, context)
+        if subject.lower_ in PRONOUNS or any(c.dep_ == "poss" and c.lower_ in PRONOUNS for c in subject.children):
+            return self._speaker(cue, context)
+        return self._name(subject)
+
+    def _noun_holder(self, noun: Token, context: str | None) -> tuple[str | None, str]:
+        """ "Petro's opposition to X", "Petro voiced opposition to X", "Petro, a critic of X"."""
+        for c in noun.children:
+            if c.dep_ == "poss" and c.lower_ not in PRONOUNS:
+                return self._name(c)
+        if noun.dep_ == "appos":
+            return self._name(noun.head)
+        for c in noun.children:
+            if c.dep_ == "appos":
+                return self._name(c)
+        verb = noun.head
+        if noun.dep_ in ("dobj", "attr") and verb.pos_ in ("VERB", "AUX"):
+            subject = g.subject_of(verb)
+            if subject is not None and subject.lower_ not in PRONOUNS:
+                return self._name(subject)
+            return self._speaker(verb, context)
+        if noun.dep_ in ("npadvmod", "nsubj") and verb.pos_ in ("VERB", "AUX"):
+            subject = g.subject_of(verb)
+            if subject is not None and subject.i != noun.i and subject.lower_ not in PRONOUNS:
+                return self._name(subject)  # "A critic of X, Petro denounced ..."
+        return None, "holder"
+
+    def _speaker(self, cue: Token, context: str | None) -> tuple[str | None, str]:
+        for verb in g.governors(cue):
+            if verb.lemma_.lower() in self.report:
+                subject = g.subject_of(verb)
+                if subject is None:
+                    return None, "holder"
+                if subject.lower_ in PRONOUNS:
+                    return (context, "") if context else (None, "holder")
+                return self._name(subject)
+        subject = g.subject_of(g.clause_of(cue))
+        if subject is not None and subject.lower_ in PRONOUNS and subject.i == 0 and context:
+            return context, ""  # "He rejected ...": the last sentence's subject
+        return None, "holder"
+
+    def _name(self, token: Token) -> tuple[str | None, str]:
+        span = g.phrase(token)
+        matches = self.profile.actor_index.find(span.text)
+        keys = {m.key for m in matches}
+        if len(keys) == 1:
+            return keys.pop(), ""
+        head = [m for m in matches if span.start_char + m.start <= token.idx < span.start_char + m.end]
+        if head:
+            return head[0].key, ""
+        return None, "holder"
+
+    # ---------------------------------------------------------------- in time
+
+    def _reports_change(self, cue: Token, text: str) -> bool:
+        """The article reports a change of position ("now rejects", "has since become a critic");
+        "would no longer buy" announces a policy, it is not news of a changed mind."""
+        markers = self.change.find(text)
+        if not markers:
+            return False
+        future = any(c.lower_ in _FUTURE for c in g.clause_of(cue).children if c.dep_ == "aux")
+        return not (future and all(m.text.lower() == "no longer" for m in markers))
+
+
+def _past_perfect(cue: Token) -> bool:
+    """ "had backed": a stance the article places before the time it reports."""
+    clause = g.clause_of(cue)
+    return any(c.lower_ == "had" and c.dep_ == "aux" for c in clause.children) and clause.tag_ == "VBN"

