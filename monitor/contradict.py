@@ -77,7 +77,9 @@ def figure_conflict(
             return None
         if days < -1 and not prior.high < new.low:
             return None
-    if new.high < prior.low or prior.high < new.low:
+    # Rounding intervals are half-open: "10%" is [9.5, 10.5) and "11%" is [10.5, 11.5), so two whole
+    # numbers one apart cannot both round the same value.
+    if new.high <= prior.low or prior.high <= new.low:
         gap = max(prior.low - new.high, new.low - prior.high)
         scale = max(abs(new.value), abs(prior.value), 1e-9)
         confidence = min(0.98, 0.6 + 1.5 * gap / scale)

@@ -43,8 +43,13 @@ class Metric(_Model):
 
 
 class Topic(_Model):
+    """A subject of positions: phrases that name it, and the doing of it (verb lemmas and their objects),
+    so that "would not buy weapons" is a stance on buying weapons."""
+
     name: str
     phrasings: list[str]
+    verbs: list[str] = Field(default_factory=list)
+    objects: list[str] = Field(default_factory=list)
 
 
 class Action(_Model):

@@ -35,18 +35,22 @@ class ClaimExtractor:
         self.positions = PositionReader(profile)
         self.events = EventReader(profile)
         self.topics = profile.topic_index
-        self.action_words = _word_stems(w for a in profile.actions for w in [*a.verbs, *a.nouns])
+        self.action_words = _word_stems(
+            [w for a in profile.actions for w in [*a.verbs, *a.nouns]] + [w for t in profile.topics for w in t.verbs]
+        )
 
     def extract(self, text: str, published: date | None) -> Claims:
         claims = Claims()
         context: str | None = None
         sentences = claim_sentences(text)
         # only sentences that may hold an event or a position are parsed: the parser is the costly stage
-        candidates = [s for s in sentences if self._may_hold_event(s) or self.topics.find(s)]
+        candidates = [
+            s for s in sentences if self._may_hold_event(s) or self.topics.find(s) or self.figures.quantities.read(s)
+        ]
         parsed = dict(zip(candidates, grammar.parse(candidates), strict=True))
         for sentence in sentences:
-            claims.figures.extend(self.figures.extract(sentence, published))
             doc = parsed.get(sentence)
+            claims.figures.extend(self.figures.extract(sentence, published, doc))
             if doc is not None and doc.has_annotation("DEP"):
                 claims.positions.extend(self.positions.read(doc, context))
                 claims.events.extend(self.events.read(doc, find_dates(sentence, published)))

@@ -4,6 +4,7 @@ resolved against the publication date of the article that wrote them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -57,6 +58,14 @@ _YEAR = re.compile(
     re.IGNORECASE,
 )
 _FY_SHORT = re.compile(r"\bFY\s?'?(?P<yy>\d{2})\b")
+# "between 2022 and 2023", "from 2022 to 2023", "2022-2023", "in 2022 to 2023": one period spanning both
+_YEAR_RANGE = re.compile(
+    r"\b(?:between\s+(?P<a1>(?:19|20)\d{2})\s+and\s+|(?P<a2>(?:19|20)\d{2})\s*(?:-|–|—|\bto\b)\s*)"
+    r"(?P<b>(?:19|20)\d{2}|\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+# "a year earlier" names the previous year, not a yearly rate
+_NOT_A_RATE = re.compile(r"^\s*(?:earlier|before|ago|later|after|prior)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,16 @@ class PeriodReader:
 
     def periods(self, sentence: str, published: date | None) -> list[Span]:
         spans: list[Span] = []
+        ranges: list[tuple[int, int]] = []
+        for m in _YEAR_RANGE.finditer(sentence):
+            first, last = int(m.group("a1") or m.group("a2")), m.group("b")
+            end_year = int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+            if first < end_year <= first + 30:
+                spans.append(Span(m.start(), m.end(), f"{first}-{end_year}"))
+                ranges.append((m.start(), m.end()))
         for m in _YEAR.finditer(sentence):
+            if any(s <= m.start("year") < e for s, e in ranges):
+                continue
             year = m.group("year")
             if m.group("fiscal"):
                 spans.append(Span(m.start(), m.end(), f"FY{year}"))
@@ -144,12 +162,20 @@ class PeriodReader:
                 spans.append(Span(pm.start, pm.end, str(published.year)))
         return sorted(spans, key=lambda s: s.start)
 
-    def period_near(self, sentence: str, start: int, end: int, published: date | None) -> str | None:
-        """The period nearest a number; "a year" right after it makes it a yearly rate."""
+    def period_near(
+        self,
+        sentence: str,
+        start: int,
+        end: int,
+        published: date | None,
+        inside: Callable[[int], bool] | None = None,
+    ) -> str | None:
+        """The period nearest a number (among those `inside` its clause); "a year" right after it makes
+        it a yearly rate."""
         for pm in self.rate.find(sentence[end : end + 30]):
-            if pm.start <= 2:
+            if pm.start <= 2 and not _NOT_A_RATE.match(sentence[end + pm.end : end + pm.end + 12]):
                 return "per year"
-        spans = self.periods(sentence, published)
+        spans = [s for s in self.periods(sentence, published) if inside is None or inside(s.start)]
         if not spans:
             return None
 

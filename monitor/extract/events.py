@@ -193,7 +193,7 @@ class EventReader:
 
     def _speaker_of(self, t: Token) -> tuple[str | None, str]:
         """ "The State Department said it would revoke ...": the pronoun is the speaker."""
-        for verb in g.governors(t):
+        for verb in g.reporting_verbs(t, self.speech):
             if _lemma_in(verb, self.speech):
                 subject = g.subject_of(verb)
                 if subject is not None and subject.lower_ not in PRONOUNS:

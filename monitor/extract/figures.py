@@ -5,11 +5,18 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from monitor.extract import grammar as g
 from monitor.extract.dates import PeriodReader
 from monitor.extract.numbers import Quantity, QuantityReader, interval
 from monitor.models import Figure, FigureKind
 from monitor.profile import Metric, TopicProfile
 from monitor.text import PhraseMatch
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _PREPOSITION_BEFORE = re.compile(
@@ -29,22 +36,55 @@ class FigureExtractor:
         self.decrease = {w.lower() for w in profile.lexicon.change.get("decrease", [])}
         self.level_markers = {w.lower() for w in profile.lexicon.change.get("level_markers", [])}
         self.places = {a.name for a in profile.actors if a.kind in ("government", "place")}
+        grammar = profile.lexicon.grammar
+        self.scope_parts = {w.lower() for w in grammar.get("scope_parts", [])}
+        self.tally_markers = [w.lower() for w in grammar.get("tally_markers", [])]
 
-    def extract(self, sentence: str, published: date | None) -> list[Figure]:
-        metrics = self.profile.metric_index.find(sentence)
-        actors = self.profile.actor_index.find(sentence)
+    def extract(self, sentence: str, published: date | None, doc: Doc | None = None) -> list[Figure]:
+        """The figures of a sentence; with its parse, each number's metric, subject and period are read
+        from its own clause, and what cannot be read there is recorded as a gap."""
+        all_metrics = self.profile.metric_index.find(sentence)
+        all_actors = self.profile.actor_index.find(sentence)
         figures = []
+        previous_end = -10
         for q in self.quantities.read(sentence):
+            restated = sentence[previous_end : q.start].strip() == "("
+            previous_end = q.end
+            if restated:
+                continue  # "253,000 hectares (625,177 acres)": the same figure in other units
             kind, sign = self._kind(sentence, q)
+            gaps: list[str] = []
+            inside = self._clause_filter(doc, q)
+            metrics = [m for m in all_metrics if inside(m.start)]
             metric = self._metric(q, kind, metrics)
+            if metric is None and doc is not None:
+                metric = self._metric(q, kind, all_metrics)
+                if metric is not None:
+                    gaps.append("metric-outside-clause")
+            elif metric is not None and self._ambiguous(q, kind, metrics, metric):
+                gaps.append("metric-ambiguous")
+            if metric is None:
+                gaps.append("metric")
             name = metric.name if metric else (q.noun or f"{q.unit} amount")
             value = sign * q.value
             low, high = interval(q, value)
-            period = self.periods.period_near(sentence, q.start, q.end, published)
-            gaps = [gap for gap, missing in (("metric", metric is None), ("period", period is None)) if missing]
+            period = self.periods.period_near(sentence, q.start, q.end, published, inside)
+            if period is None:
+                gaps.append("period")
+            elif kind == "level" and "-" in period and not period.startswith("FY"):
+                gaps.append("period-range")  # "from X in 2022 to 2023": which year is the level's?
+            elif kind == "change" and period.isdigit():
+                period = f"{int(period) - 1}-{period}"  # a change "in 2023" is the change from 2022
+            subject, subject_gap = self._grammatical_subject(doc, q, inside, metric)
+            if subject is None:
+                subject, subject_gap = self._subject(sentence, q, [a for a in all_actors if inside(a.start)], metric)
+            if subject_gap:
+                gaps.append(subject_gap)
+            if doc is not None:
+                gaps.extend(self._scope_gaps(doc, q, inside, metric))
             figures.append(
                 Figure(
-                    subject=self._subject(sentence, q, actors, metric),
+                    subject=subject,
                     metric=name,
                     metric_known=metric is not None,
                     kind=kind,
@@ -61,6 +101,84 @@ class FigureExtractor:
                 )
             )
         return figures
+
+    @staticmethod
+    def _clause_filter(doc: Doc | None, q: Quantity) -> Callable[[int], bool]:
+        """Whether a character offset lies in the number's own clause (everything, without a parse)."""
+        if doc is None or not doc.has_annotation("DEP"):
+            return lambda _offset: True
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if span is None:
+            return lambda _offset: True
+        keep = g.clause_tokens(span.root)
+        starts = {doc[i].idx: i for i in keep}
+        token_at = {t.idx: t.i for t in doc}
+
+        def inside(offset: int) -> bool:
+            if offset in starts:
+                return True
+            index = token_at.get(offset)
+            if index is None:  # inside a token: find the token that holds it
+                index = max((t.i for t in doc if t.idx <= offset), default=0)
+            return index in keep
+
+        return inside
+
+    def _ambiguous(self, q: Quantity, kind: str, found: list[PhraseMatch], chosen: Metric) -> bool:
+        """Another metric the number could measure is named in its clause ("production of coca")."""
+        others = {m.key for m in found if m.key != chosen.name}
+        return any(self._fits(self.profile.metric_by_name[k], q, kind) and k not in chosen.name for k in others)
+
+    def _grammatical_subject(
+        self, doc: Doc | None, q: Quantity, inside: Callable[[int], bool], metric: Metric | None
+    ) -> tuple[str | None, str]:
+        """The place that is the clause's subject ("Bolivia had 31,000 hectares", "Colombia received $610
+        million"), unless it is the metric's counterpart (the donor of aid). None when the subject is no place."""
+        if doc is None or not doc.has_annotation("DEP"):
+            return None, ""
+        counterparts = set(metric.counterparts) if metric else set()
+        for t in doc:
+            if not inside(t.idx) or t.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            if g.clause_of(t).i != g.clause_of(self._token_at(doc, q)).i:
+                continue
+            span = g.phrase(t)
+            keys = {m.key for m in self.profile.actor_index.find(span.text)} & self.places
+            keys -= counterparts
+            if len(keys) == 1:
+                return keys.pop(), ""
+            if len(keys) > 1:
+                return None, "subject-ambiguous"
+        return None, ""
+
+    @staticmethod
+    def _token_at(doc: Doc, q: Quantity) -> Token:
+        span = doc.char_span(q.start, q.end, alignment_mode="expand")
+        return span.root if span is not None else doc[0]
+
+    def _scope_gaps(self, doc: Doc, q: Quantity, inside: Callable[[int], bool], metric: Metric | None) -> list[str]:
+        """A part of the whole (a department, one strike) is not the country's figure or the running toll.
+        Parts are looked for where they would scope the number: its own phrase, the clause's subject, and
+        the places ("in X") attached to the number or its verb."""
+        number = self._token_at(doc, q)
+        verb = g.clause_of(number)
+        scoping = [*number.subtree, *number.head.children]
+        for t in verb.children:
+            if t.dep_ in ("nsubj", "nsubjpass"):
+                scoping += list(g.phrase(t))
+            if t.dep_ == "prep" and t.lower_ in ("in", "across", "for", "inside", "within", "throughout"):
+                scoping += list(t.subtree)
+        words = {t.lemma_.lower() for t in scoping if inside(t.idx)}
+        gaps = []
+        if words & self.scope_parts:
+            gaps.append("scope")
+        text = " ".join(t.lower_ for t in doc if inside(t.idx))
+        if metric is not None and metric.cumulative and not any(m in text for m in self.tally_markers):
+            gaps.append("scope-one-event")
+        subject_lists = [t for t in doc if inside(t.idx) and t.dep_ in ("nsubj", "nsubjpass") and t.conjuncts]
+        if subject_lists:
+            gaps.append("subject-list")
+        return gaps
 
     def _kind(self, sentence: str, q: Quantity) -> tuple[FigureKind, int]:
         """Level or change, and the sign of a change, from the words around the number."""
@@ -106,8 +224,11 @@ class FigureExtractor:
             return True
         return q.unit in metric.units
 
-    def _subject(self, sentence: str, q: Quantity, actors: list[PhraseMatch], metric: Metric | None) -> str:
-        """The place the figure is about: one named as "in X" / "X's" near it, else the metric's default."""
+    def _subject(
+        self, sentence: str, q: Quantity, actors: list[PhraseMatch], metric: Metric | None
+    ) -> tuple[str, str]:
+        """The place the figure is about: one named as "in X" / "X's" near it, else the metric's default.
+        Two different places so marked in the clause leave the subject unread."""
         counterparts = set(metric.counterparts) if metric else set()
         candidates = []
         for m in actors:
@@ -125,7 +246,8 @@ class FigureExtractor:
                 distance = abs((m.start + m.end) // 2 - (q.start + q.end) // 2)
                 candidates.append((distance, m.key))
         if candidates:
-            return min(candidates)[1]
+            keys = {k for _, k in candidates}
+            return min(candidates)[1], "subject-ambiguous" if len(keys) > 1 else ""
         if metric and metric.subject:
-            return metric.subject
-        return self.profile.story.default_subject
+            return metric.subject, ""
+        return self.profile.story.default_subject, ""

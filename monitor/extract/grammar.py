@@ -115,6 +115,9 @@ def subject_of(verb: Token) -> Token | None:
         if t.dep_ in ("xcomp", "conj") and t.head.i != t.i:
             t = t.head
             continue
+        if t.dep_ == "advcl" and t.tag_ in ("VBG", "VBN") and t.head.i != t.i:
+            t = t.head  # "Petro answered, telling the cabinet ...": the participle's subject is its head's
+            continue
         if t.dep_ in ("acl", "relcl") and t.head.i != t.i:
             return t.head  # "the boat, which the navy struck" / "Colombia, decertified by ..."
         return None
@@ -152,3 +155,42 @@ def governors(token: Token) -> Iterator[Token]:
             yield t
         else:
             return
+
+
+_SUBCLAUSES = {"advcl", "ccomp", "parataxis", "relcl"}
+SHARED_BY_CONJUNCTS = {"nsubj", "nsubjpass", "prep", "npadvmod", "advmod"}
+
+
+def clause_tokens(token: Token) -> set[int]:
+    """Indices of the words of a token's own clause: its verb's subtree without the other clauses hung on
+    it ("..., the largest since the series began in 2001"), plus the noun a relative clause describes."""
+    clause = clause_of(token)
+    keep: set[int] = set()
+    stack = [clause]
+    while stack:
+        t = stack.pop()
+        keep.add(t.i)
+        for c in t.children:
+            is_clause = c.dep_ in _SUBCLAUSES or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))
+            if is_clause and not (c.left_edge.i <= token.i <= c.right_edge.i):
+                continue
+            stack.append(c)
+    if clause.dep_ in ("relcl", "acl") and clause.head.i != clause.i:
+        keep |= {t.i for t in phrase(clause.head)}  # "Colombia, where monitors counted 287,000 hectares"
+    if clause.dep_ == "conj" and clause.head.i != clause.i:
+        # coordinated verbs share their subject and adjuncts: "At the end of 2023, X checked and put ..."
+        for c in clause.head.children:
+            if c.dep_ in SHARED_BY_CONJUNCTS and c.i < clause.i:
+                keep |= {t.i for t in c.subtree}
+    return keep
+
+
+def reporting_verbs(token: Token, lemmas: set[str]) -> Iterator[Token]:
+    """The verbs that report a token's clause: "X said [that ...]" above it, or a "..., he said," tag
+    hung on it or on a clause above it."""
+    for verb in (clause_of(token), *governors(token)):
+        if verb.i != clause_of(token).i and verb.lemma_.lower() in lemmas:
+            yield verb
+        for c in verb.children:
+            if c.dep_ == "parataxis" and c.lemma_.lower() in lemmas:
+                yield c

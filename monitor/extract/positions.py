@@ -44,6 +44,9 @@ class PositionReader:
         grammar = profile.lexicon.grammar
         self.report = {w.lower() for w in grammar.get("report_verbs", [])}
         self.conditions = {w.lower() for w in grammar.get("conditions", [])}
+        self.adjunct_preps = {w.lower() for w in grammar.get("adjunct_prepositions", [])}
+        self.obligation = {w.lower() for w in grammar.get("obligation", [])}
+        self.evaluative = {w.lower() for w in grammar.get("evaluative_verbs", [])}
 
     def read(self, doc: Doc, context: str | None) -> list[Position]:
         text = doc.text
@@ -52,13 +55,19 @@ class PositionReader:
         actor_spans = [(m.start, m.end) for m in self.profile.actor_index.find(text)]
         out: list[Position] = []
         seen: set[tuple[str, str]] = set()
+        found: list[tuple[str, Span, tuple[Token, int] | None]] = []
         for topic in self.profile.topic_index.find(text):
             if any(s <= topic.start and topic.end <= e for s, e in actor_spans):
                 continue  # a topic word inside a name ("Marshall Plan")
             span = doc.char_span(topic.start, topic.end, alignment_mode="expand")
-            if span is None:
-                continue
-            reading = self._stance(span.root, span)
+            if span is not None:
+                reading = self._stance(span.root, span)
+                if reading is None and span.root.pos_ == "VERB":
+                    reading = self._doing(span.root)  # "would no longer be supplied by Washington"
+                found.append((topic.key, span, reading))
+        for key, verb in self._topic_verbs(doc):
+            found.insert(0, (key, doc[verb.i : verb.i + 1], self._doing(verb)))
+        for topic_key, span, reading in found:
             if reading is None:
                 continue
             cue, polarity = reading
@@ -67,16 +76,16 @@ class PositionReader:
             holder, gap = self._holder(cue, context, span)
             if holder is None:
                 continue
-            if (holder, topic.key) in seen:
+            if (holder, topic_key) in seen:
                 continue
-            seen.add((holder, topic.key))
+            seen.add((holder, topic_key))
             is_change = self._reports_change(cue, text)
             historical = not is_change and (bool(self.historical.find(text)) or _past_perfect(cue))
             stance: Stance = "support" if polarity > 0 else "oppose"
             out.append(
                 Position(
                     actor=holder,
-                    topic=topic.key,
+                    topic=topic_key,
                     stance=stance,
                     is_change=is_change,
                     historical=historical,
@@ -88,6 +97,44 @@ class PositionReader:
         return out
 
     # ---------------------------------------------------------------- the stance word
+
+    def _topic_verbs(self, doc: Doc) -> list[tuple[str, Token]]:
+        """Verbs that do a topic ("buy" with "weapons" for buying weapons)."""
+        out = []
+        for t in doc:
+            if t.pos_ != "VERB":
+                continue
+            for topic in self.profile.topics:
+                if t.lemma_.lower() not in topic.verbs:
+                    continue
+                objects = [o for c in g.children(t, "dobj", "obj", "nsubjpass") for o in g.conjuncts(c)]
+                if not topic.objects or any(o.lemma_.lower() in topic.objects or o.lower_ in topic.objects
+                                            for o in objects):
+                    out.append((topic.name, t))
+                    break
+        return out
+
+    def _doing(self, verb: Token) -> tuple[Token, int] | None:
+        """The stance of a clause that does the topic: a stance word above it decides ("stop buying");
+        else a committed future is support and its negation opposition ("would (not) buy")."""
+        above = self._stance(verb, verb.doc[verb.i : verb.i + 1])
+        if above is not None:
+            return above
+        clause = g.clause_of(verb)
+        chain = [verb] if verb.i == clause.i else [verb, clause]
+        t = verb
+        while t.dep_ in ("xcomp", "pcomp", "prep", "pobj") and t.head.i != t.i and len(chain) < 5:
+            t = t.head
+            chain.append(t)  # "would go on buying": the auxiliaries sit on "go"
+        if self._obliged(chain[-1]):
+            return None
+        aux = {c.lower_ for v in chain for c in v.children if c.dep_ in ("aux", "neg", "advmod")}
+        if not aux & (_FUTURE | {"keep", "continue"}) and not any(v.lemma_ in ("keep", "continue") for v in chain):
+            return None
+        negated = any(c.dep_ == "neg" or c.lower_ in self.negations for v in chain for c in v.children)
+        if any(c.lower_ == "longer" for v in chain for c in v.subtree if c.dep_ == "advmod"):
+            negated = True
+        return chain[-1], -1 if negated else 1
 
     def _polarity(self, token: Token) -> int:
         lemma, word = token.lemma_.lower(), token.lower_
@@ -101,21 +148,36 @@ class PositionReader:
         """Walk up from the topic to the first stance word; None when something else governs it."""
         t = head
         for _ in range(MAX_WALK):
-            if t.dep_ not in _PASSABLE and t.dep_ not in ("nsubj", "advcl", "ccomp", "relcl", "acl"):
+            if t.dep_ not in _PASSABLE and t.dep_ != "nsubj":
                 return None
+            if t.dep_ == "prep" and t.lower_ in self.adjunct_preps:
+                return None  # "suspended purchases following the decertification": not a stance on it
             link, t = t.dep_, t.head
+            if link == "conj" and t.pos_ in ("VERB", "AUX"):
+                return None  # "... was meddling and should be decertified": two clauses, two stances
             polarity = self._polarity(t)
             if polarity:
-                if link == "nsubj" and t.pos_ == "VERB" and polarity > 0:
+                if link == "nsubj" and t.pos_ == "VERB" and polarity > 0 and g.object_of(t) is not None:
                     return None  # "aid supports farmers": the topic acts, it is not judged
+                if any(c.dep_ == "xcomp" for c in t.children) and polarity < 0 and t.lemma_ in self.evaluative:
+                    return None  # "failed to meet eradication goals" judges no topic
+                if self._obliged(t):
+                    return None  # "Colombia will need to continue eradication": a demand, not a stance
                 return t, polarity * self._negation(t)
-            if link in ("advcl", "ccomp", "relcl", "acl", "nsubj"):
+            if link == "nsubj":
                 return None
-            if t.pos_ in ("NOUN", "PROPN") and link not in ("compound", "amod", "conj", "appos", "nmod"):
-                return None  # "a new approach to [the war on drugs]": the stance is on something else
+            if t.pos_ in ("NOUN", "PROPN") and link not in ("conj", "appos"):
+                return None  # "a new approach to [the war on drugs]", "eradication goals": about something else
             if t.head.i == t.i:
                 return None
         return None
+
+    def _obliged(self, cue: Token) -> bool:
+        """A stance word under need / have to / must is someone's demand on the subject, not its stance."""
+        clause = g.clause_of(cue)
+        if any(c.dep_ == "aux" and c.lower_ in self.obligation for c in clause.children):
+            return True
+        return any(v.lemma_.lower() in self.obligation for v in g.governors(cue))
 
     def _negation(self, cue: Token) -> int:
         """-1 when the stance word or its auxiliary chain is negated ("would not resume", "no longer")."""
@@ -148,7 +210,21 @@ class PositionReader:
             return self._speaker(cue, context)
         if subject.lower_ in PRONOUNS or any(c.dep_ == "poss" and c.lower_ in PRONOUNS for c in subject.children):
             return self._speaker(cue, context)
-        return self._name(subject)
+        named, gap = self._name(subject)
+        speaker, speaker_gap = self._speaker(cue, context)
+        if speaker is not None and not speaker_gap and self._speaks_for(speaker, named):
+            return speaker, ""  # "Benedetti said Colombia would not buy ...": the minister's stance
+        return named, gap
+
+    def _speaks_for(self, speaker: str, subject: str | None) -> bool:
+        """A speaker states the policy of their own side: the subject names no actor, or their government."""
+        if subject is None:
+            return True
+        said_by = self.profile.actor_by_name.get(speaker)
+        about = self.profile.actor_by_name.get(subject)
+        if said_by is None or about is None or said_by.name == about.name:
+            return said_by is not None and about is not None
+        return about.kind == "government" and said_by.country == about.name
 
     def _noun_holder(self, noun: Token, context: str | None) -> tuple[str | None, str]:
         """ "Petro's opposition to X", "Petro voiced opposition to X", "Petro, a critic of X"."""
@@ -173,7 +249,7 @@ class PositionReader:
         return None, "holder"
 
     def _speaker(self, cue: Token, context: str | None) -> tuple[str | None, str]:
-        for verb in g.governors(cue):
+        for verb in g.reporting_verbs(cue, self.report):
             if verb.lemma_.lower() in self.report:
                 subject = g.subject_of(verb)
                 if subject is None:
