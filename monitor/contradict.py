@@ -77,9 +77,7 @@ def figure_conflict(
             return None
         if days < -1 and not prior.high < new.low:
             return None
-    # Rounding intervals are half-open: "10%" is [9.5, 10.5) and "11%" is [10.5, 11.5), so two whole
-    # numbers one apart cannot both round the same value.
-    if new.high <= prior.low or prior.high <= new.low:
+    if intervals_disjoint(new.low, new.high, prior.low, prior.high):
         gap = max(prior.low - new.high, new.low - prior.high)
         scale = max(abs(new.value), abs(prior.value), 1e-9)
         confidence = min(0.98, 0.6 + 1.5 * gap / scale)
@@ -88,6 +86,16 @@ def figure_conflict(
             "figure", prior.article_url, what, new.raw, prior.raw, new.evidence, prior.evidence, round(confidence, 2)
         )
     return None
+
+
+def intervals_disjoint(lo1: float, hi1: float, lo2: float, hi2: float) -> bool:
+    """Whether two readings cannot be the same value. Rounding intervals are half-open: "10%" is
+    [9.5, 10.5) and "11%" is [10.5, 11.5), so two whole numbers one apart cannot round one value;
+    a point (an exact reading) only meets an equal point."""
+    if hi1 < lo2 or hi2 < lo1:
+        return True
+    touching = hi1 == lo2 or hi2 == lo1
+    return touching and hi1 > lo1 and hi2 > lo2
 
 
 def position_conflict(

@@ -35,6 +35,8 @@ class Metric(_Model):
     name: str
     units: list[str]
     phrasings: list[str]
+    # Verb lemmas that measure it in the number's clause ("produce", "turn out": "turned out 1,700 tonnes").
+    verbs: list[str] = Field(default_factory=list)
     subject: str | None = None
     counterparts: list[str] = Field(default_factory=list)
     counted: list[str] = Field(default_factory=list)

@@ -165,7 +165,7 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-# "PARIS -", "BOGOTÁ, Sept. 27 —", "WASHINGTON/BOGOTÁ, Oct. 19 (CWS) —", "BOGOTÁ (Sept. 27) —"
+# "PARIS -", "LIMA, Sept. 27 —", "WASHINGTON/LIMA, Oct. 19 (CWS) —", "QUITO (Sept. 27) —"
 _DATELINE = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ.'/ ]{2,40}(?:[,(][^—–\n]{0,40}?)?\s*(?:—|–|\s-+)\s+")
 
 

@@ -39,7 +39,8 @@ def test_conflict_exactly_when_intervals_cannot_overlap(a, b, c, d):
     lo1, hi1 = sorted((a, b))
     lo2, hi2 = sorted((c, d))
     conflict = contradict.figure_conflict(fig(lo1, lo1, hi1), stored(lo2, lo2, hi2))
-    assert (conflict is not None) == (hi1 < lo2 or hi2 < lo1)
+    touching = (hi1 == lo2 or hi2 == lo1) and hi1 > lo1 and hi2 > lo2  # half-open rounding intervals
+    assert (conflict is not None) == (hi1 < lo2 or hi2 < lo1 or touching)
     if conflict:
         assert 0 < conflict.confidence <= 0.98
 
@@ -75,3 +76,10 @@ def test_event_actors_compatible_with_their_government(profile):
     assert contradict.actors_compatible(profile, "Gustavo Petro", "Colombia")
     assert contradict.actors_compatible(profile, "U.S. Treasury", "United States")
     assert not contradict.actors_compatible(profile, "U.S. Treasury", "Colombia")
+
+
+def test_whole_numbers_one_apart_cannot_round_the_same_value():
+    """10% is [9.5, 10.5) and 11% is [10.5, 11.5): they conflict; 10% and 10.4% do not."""
+    ten, eleven, ten_four = fig(10, 9.5, 10.5), stored(11, 10.5, 11.5), stored(10.4, 10.35, 10.45)
+    assert contradict.figure_conflict(ten, eleven) is not None
+    assert contradict.figure_conflict(ten, ten_four) is None

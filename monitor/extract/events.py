@@ -4,13 +4,13 @@ An action is found by what the word does, not by a literal phrase: a verb or nou
 profile lists ("strike", "bomb", "attack"), acting on one of the action's objects when it names some
 ("boat", "vessel"). Then, from the grammar:
 - actor: the subject of an active verb, the "by" phrase of a passive one, the owner or modifier of a noun
-  ("the U.S. strike", "Washington's decertification of Colombia"); a pronoun is resolved only to the
+  ("the French raid", "Paris's sanction of the firm"); a pronoun is resolved only to the
   speaker of the clause that reports it;
 - target: the object (the subject of a passive verb), or the owner of the action's object ("revoked
-  Petro's visa", "the visa of Petro"); one mention per item of a list of targets;
+  Smith's licence", "the licence of Smith"); one mention per item of a list of targets;
 - date: a date attached to the action's own clause, or to the verb that announces it when the action
   is announced ("said on Friday it would revoke"). A date attached to another noun ("a September 9
-  report") or another clause ("halted purchases on Tuesday after X decertified") is not the event's.
+  report") or another clause ("halted purchases on Tuesday after X sanctioned Y") is not the event's.
 Hypothetical actions (could, might, threatened to, if) are not events. Each mention says which parts
 were read (`gaps` lists the missing ones): only complete mentions are compared.
 """
@@ -170,7 +170,7 @@ class EventReader:
         return self._noun_agent(t)
 
     def _noun_agent(self, noun: Token) -> tuple[str | None, str]:
-        """The doer named in a noun phrase: "U.S. strike", "Washington's decertification of X", "by X"."""
+        """The doer named in a noun phrase: "French raid", "Paris's sanction of X", "by X"."""
         has_patient = any(
             c.dep_ == "prep" and c.lower_ in ("of", "against") and g.children(c, "pobj") for c in noun.children
         )
@@ -186,7 +186,7 @@ class EventReader:
                     return self._name(obj)
         verb = noun.head if noun.dep_ in ("dobj", "obj") else None
         if verb is not None and verb.pos_ == "VERB" and not g.is_passive(verb):
-            subject = g.subject_of(verb)  # "the Treasury announced sanctions"
+            subject = g.subject_of(verb)  # "the ministry announced sanctions"
             if subject is not None and subject.lower_ not in PRONOUNS:
                 return self._name(subject)
         return None, "actor"
@@ -211,7 +211,7 @@ class EventReader:
             if patient is None:
                 return []
             if patient.lower_ in OBJECT_PRONOUNS:
-                return [self._speaker_of(t)]  # "Petro said the Treasury sanctioned him"
+                return [self._speaker_of(t)]  # "Smith said the ministry fined him"
             return [self._name(item) for item in g.conjuncts(patient)]
         patients = []
         for c in t.children:
@@ -222,7 +222,7 @@ class EventReader:
         return [self._name(item) for p in patients for item in g.conjuncts(p)]
 
     def _owners(self, obj: Token, actor: str | None) -> list[tuple[str | None, str]]:
-        """Whose the object is: "Petro's visa", "the visa of Petro", "weapons from the United States"."""
+        """Whose the object is: "Smith's licence", "the licence of Smith", "arms from France"."""
         found: list[tuple[str | None, str]] = []
         for c in obj.children:
             if c.dep_ == "poss" and c.lower_ not in ("its", "their", "his", "her", "our"):
@@ -261,7 +261,7 @@ class EventReader:
             own |= {v.i for v in g.governors(t) if _lemma_in(v, self.speech)}
         when_clause = g.clause_of(t)
         if when_clause.dep_ in ("advcl", "relcl") and any(c.lower_ == "when" for c in when_clause.children):
-            own.add(when_clause.head.i)  # "The slide began on Friday, when X decertified Y"
+            own.add(when_clause.head.i)  # "The slide began on Friday, when X sanctioned Y"
         hits = []
         for start, end, day in dates:
             span = doc.char_span(start, end, alignment_mode="expand")
@@ -269,7 +269,7 @@ class EventReader:
                 continue
             anchor = _date_anchor(span.root, trigger.token)
             if when_clause.dep_ == "relcl" and when_clause.head.i in (span.root.i, span.root.head.i):
-                anchor = when_clause  # "on Friday, September 12, when X decertified Y"
+                anchor = when_clause  # "on Friday, September 12, when X sanctioned Y"
             if anchor is not None and anchor.i in own:
                 hits.append(day)
         if len(set(hits)) == 1:
@@ -286,7 +286,7 @@ class EventReader:
         return bool(aux & ANNOUNCED_MODALS) or progressive or clause.tag_ in ("VBP", "VBZ")
 
     def _past_occurrence(self, t: Token) -> bool:
-        """ "the last decertification", "the previous recall": another occurrence than the one reported."""
+        """ "the last sanction", "the previous recall": another occurrence than the one reported."""
         return any(c.lower_ in self.past_markers for c in t.children if c.dep_ in ("amod", "det", "advmod"))
 
 
@@ -312,6 +312,9 @@ def _lemma_in(token: Token, lemmas: list[str] | set[str]) -> bool:
     """A word whose lemma (or, where the lemmatizer stumbles, whose stem) is listed."""
     lemma = token.lemma_.lower()
     if lemma in lemmas or token.lower_ in lemmas:
+        return True
+    # the lemmatizer sometimes drops an "e" or keeps an "ie": "fined" -> "fin", "certified" -> "certifie"
+    if lemma + "e" in lemmas or (lemma.endswith("ie") and lemma[:-2] + "y" in lemmas):
         return True
     word = token.lower_
     for candidate in lemmas:

@@ -55,7 +55,7 @@ class FigureExtractor:
             kind, sign = self._kind(sentence, q)
             gaps: list[str] = []
             inside = self._clause_filter(doc, q)
-            metrics = [m for m in all_metrics if inside(m.start)]
+            metrics = [m for m in [*all_metrics, *self._metric_verbs(doc)] if inside(m.start)]
             metric = self._metric(q, kind, metrics)
             if metric is None and doc is not None:
                 metric = self._metric(q, kind, all_metrics)
@@ -69,8 +69,10 @@ class FigureExtractor:
             value = sign * q.value
             low, high = interval(q, value)
             period = self.periods.period_near(sentence, q.start, q.end, published, inside)
+            if period is None and doc is not None:
+                period = self._period_of_head_clause(doc, sentence, q, published)
             if period is None:
-                gaps.append("period")
+                pass  # a figure of one happening (the spill) has no period: it compares within a window
             elif kind == "level" and "-" in period and not period.startswith("FY"):
                 gaps.append("period-range")  # "from X in 2022 to 2023": which year is the level's?
             elif kind == "change" and period.isdigit():
@@ -124,15 +126,25 @@ class FigureExtractor:
 
         return inside
 
+    def _period_of_head_clause(self, doc: Doc, sentence: str, q: Quantity, published: date | None) -> str | None:
+        """A participial clause shares the time of the clause it hangs on: "produced 2,600 tons last year,
+        coinciding with a 10 percent rise" -> the rise is last year's too."""
+        clause = g.clause_of(self._token_at(doc, q))
+        if clause.dep_ not in ("advcl", "xcomp") or clause.tag_ != "VBG" or clause.head.i == clause.i:
+            return None
+        keep = g.clause_tokens(clause.head) - {t.i for t in clause.subtree}
+        starts = {doc[i].idx for i in keep}
+        return self.periods.period_near(sentence, q.start, q.end, published, lambda offset: offset in starts)
+
     def _ambiguous(self, q: Quantity, kind: str, found: list[PhraseMatch], chosen: Metric) -> bool:
-        """Another metric the number could measure is named in its clause ("production of coca")."""
+        """Another metric the number could measure is named in its clause ("production of wheat")."""
         others = {m.key for m in found if m.key != chosen.name}
         return any(self._fits(self.profile.metric_by_name[k], q, kind) and k not in chosen.name for k in others)
 
     def _grammatical_subject(
         self, doc: Doc | None, q: Quantity, inside: Callable[[int], bool], metric: Metric | None
     ) -> tuple[str | None, str]:
-        """The place that is the clause's subject ("Bolivia had 31,000 hectares", "Colombia received $610
+        """The place that is the clause's subject ("Peru had 31,000 hectares", "Chile received $610
         million"), unless it is the metric's counterpart (the donor of aid). None when the subject is no place."""
         if doc is None or not doc.has_annotation("DEP"):
             return None, ""
@@ -201,6 +213,21 @@ class FigureExtractor:
             if w in self.increase:
                 return 1
         return 1
+
+    def _metric_verbs(self, doc: Doc | None) -> list[PhraseMatch]:
+        """Verbs that measure a metric ("turned out", "seized"), found by lemma and particle."""
+        if doc is None or not doc.has_annotation("DEP"):
+            return []
+        found = []
+        for t in doc:
+            if t.pos_ != "VERB":
+                continue
+            lemma = t.lemma_.lower()
+            particles = [f"{lemma} {c.lower_}" for c in t.children if c.dep_ == "prt"]
+            for metric in self.profile.metrics:
+                if lemma in metric.verbs or any(p in metric.verbs for p in particles):
+                    found.append(PhraseMatch(t.idx, t.idx + len(t.text), metric.name, t.text))
+        return found
 
     def _metric(self, q: Quantity, kind: str, found: list[PhraseMatch]) -> Metric | None:
         """The metric whose phrasing stands nearest the number among those its unit fits."""

@@ -116,16 +116,16 @@ def subject_of(verb: Token) -> Token | None:
             t = t.head
             continue
         if t.dep_ == "advcl" and t.tag_ in ("VBG", "VBN") and t.head.i != t.i:
-            t = t.head  # "Petro answered, telling the cabinet ...": the participle's subject is its head's
+            t = t.head  # "Smith answered, telling the cabinet ...": the participle's subject is its head's
             continue
         if t.dep_ in ("acl", "relcl") and t.head.i != t.i:
-            return t.head  # "the boat, which the navy struck" / "Colombia, decertified by ..."
+            return t.head  # "the boat, which the navy struck" / "Chile, sanctioned by ..."
         return None
     return None
 
 
 def agent_of(verb: Token) -> Token | None:
-    """The "by" phrase of a passive verb: "was sanctioned by the Treasury" -> Treasury."""
+    """The "by" phrase of a passive verb: "was fined by the ministry" -> ministry."""
     for c in children(verb, "agent"):
         objs = children(c, "pobj")
         if objs:
@@ -176,7 +176,7 @@ def clause_tokens(token: Token) -> set[int]:
                 continue
             stack.append(c)
     if clause.dep_ in ("relcl", "acl") and clause.head.i != clause.i:
-        keep |= {t.i for t in phrase(clause.head)}  # "Colombia, where monitors counted 287,000 hectares"
+        keep |= {t.i for t in phrase(clause.head)}  # "Peru, where monitors counted 287,000 hectares"
     if clause.dep_ == "conj" and clause.head.i != clause.i:
         # coordinated verbs share their subject and adjuncts: "At the end of 2023, X checked and put ..."
         for c in clause.head.children:

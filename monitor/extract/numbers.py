@@ -264,15 +264,16 @@ class QuantityReader:
 def interval(q: Quantity, signed_value: float) -> tuple[float, float]:
     """The values a reader could take the quantity to mean, given its qualifier and precision.
 
-    Written precision: "391" means 390.5-391.5, and trailing zeros may be rounding ("400 million"
-    could be 380-420), at least 0.5% either way. "about" widens to 5% (10% for round numbers);
+    Written precision: "391" means 390.5-391.5, and trailing zeros may be rounding or truncation
+    ("2,600" could be 2,500-2,700; "400 million" 380-420), at least 0.5% either way. "about" widens to 5% (10% for round numbers);
     "nearly" means up to 10% below; "more than" and "at least" are open above; "up to" open below.
     """
     v = signed_value
     mag = abs(v)
     tol = 0.5 * q.place
     if q.rounded:
-        tol = min(tol, 0.05 * mag)
+        # a number written with trailing zeros may be rounded or cut down to them ("2,600" for 2,664)
+        tol = min(q.place, 0.05 * mag)
     tol = max(tol, 0.005 * mag)
     if q.qualifier == "about":
         tol = max(tol, (0.10 if q.coarse else 0.05) * mag)

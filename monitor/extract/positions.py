@@ -1,7 +1,7 @@
 """Positions read from the parse: who holds which stance on which topic, and whether it is news of a change.
 
 A topic phrase carries a stance only through the word that governs it: walking up the parse from the
-topic's head through objects, prepositions and verb complements ("would stop [buying [U.S. weapons]]"),
+topic's head through objects, prepositions and verb complements ("would stop [buying [French arms]]"),
 the first stance word reached (support / oppose lemmas of the lexicon) decides, flipped by its negation.
 A noun on the way that is not a stance word ends the walk: "championed a new approach to the war on
 drugs" is a stance on an approach, not on the war on drugs, and is not read.
@@ -63,7 +63,7 @@ class PositionReader:
             if span is not None:
                 reading = self._stance(span.root, span)
                 if reading is None and span.root.pos_ == "VERB":
-                    reading = self._doing(span.root)  # "would no longer be supplied by Washington"
+                    reading = self._doing(span.root)  # "would no longer be supplied by Paris"
                 found.append((topic.key, span, reading))
         for key, verb in self._topic_verbs(doc):
             found.insert(0, (key, doc[verb.i : verb.i + 1], self._doing(verb)))
@@ -99,7 +99,7 @@ class PositionReader:
     # ---------------------------------------------------------------- the stance word
 
     def _topic_verbs(self, doc: Doc) -> list[tuple[str, Token]]:
-        """Verbs that do a topic ("buy" with "weapons" for buying weapons)."""
+        """Verbs that do a topic ("buy" with "arms" for buying arms)."""
         out = []
         for t in doc:
             if t.pos_ != "VERB":
@@ -151,10 +151,10 @@ class PositionReader:
             if t.dep_ not in _PASSABLE and t.dep_ != "nsubj":
                 return None
             if t.dep_ == "prep" and t.lower_ in self.adjunct_preps:
-                return None  # "suspended purchases following the decertification": not a stance on it
+                return None  # "suspended purchases following the sanctions": not a stance on it
             link, t = t.dep_, t.head
             if link == "conj" and t.pos_ in ("VERB", "AUX"):
-                return None  # "... was meddling and should be decertified": two clauses, two stances
+                return None  # "... was meddling and should be sanctioned": two clauses, two stances
             polarity = self._polarity(t)
             if polarity:
                 if link == "nsubj" and t.pos_ == "VERB" and polarity > 0 and g.object_of(t) is not None:
@@ -162,7 +162,7 @@ class PositionReader:
                 if any(c.dep_ == "xcomp" for c in t.children) and polarity < 0 and t.lemma_ in self.evaluative:
                     return None  # "failed to meet eradication goals" judges no topic
                 if self._obliged(t):
-                    return None  # "Colombia will need to continue eradication": a demand, not a stance
+                    return None  # "the city will need to continue the ban": a demand, not a stance
                 return t, polarity * self._negation(t)
             if link == "nsubj":
                 return None
@@ -213,7 +213,7 @@ class PositionReader:
         named, gap = self._name(subject)
         speaker, speaker_gap = self._speaker(cue, context)
         if speaker is not None and not speaker_gap and self._speaks_for(speaker, named):
-            return speaker, ""  # "Benedetti said Colombia would not buy ...": the minister's stance
+            return speaker, ""  # "the minister said the country would not buy ...": the minister's stance
         return named, gap
 
     def _speaks_for(self, speaker: str, subject: str | None) -> bool:
@@ -227,7 +227,7 @@ class PositionReader:
         return about.kind == "government" and said_by.country == about.name
 
     def _noun_holder(self, noun: Token, context: str | None) -> tuple[str | None, str]:
-        """ "Petro's opposition to X", "Petro voiced opposition to X", "Petro, a critic of X"."""
+        """ "Smith's opposition to X", "Smith voiced opposition to X", "Smith, a critic of X"."""
         for c in noun.children:
             if c.dep_ == "poss" and c.lower_ not in PRONOUNS:
                 return self._name(c)
@@ -245,7 +245,7 @@ class PositionReader:
         if noun.dep_ in ("npadvmod", "nsubj") and verb.pos_ in ("VERB", "AUX"):
             subject = g.subject_of(verb)
             if subject is not None and subject.i != noun.i and subject.lower_ not in PRONOUNS:
-                return self._name(subject)  # "A critic of X, Petro denounced ..."
+                return self._name(subject)  # "A critic of X, Smith denounced ..."
         return None, "holder"
 
     def _speaker(self, cue: Token, context: str | None) -> tuple[str | None, str]:
