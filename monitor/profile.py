@@ -42,6 +42,9 @@ class Metric(_Model):
     counted: list[str] = Field(default_factory=list)
     # A running tally (deaths so far, strikes so far): a later, higher figure with no period is an update.
     cumulative: bool = False
+    # Figures of one happening (the volume of one spill) need no period; yearly measures do, or they are
+    # not compared (which year's 10%?).
+    needs_period: bool = True
 
 
 class Topic(_Model):

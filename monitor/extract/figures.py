@@ -22,6 +22,10 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:in|of|across|for|inside|into|along|within|throughout)\s+(?:the\s+)?$", re.IGNORECASE
 )
+_BASE_YEAR = re.compile(
+    r"\b(?:than|compared (?:with|to)|versus|vs\.?|against)\s+(?:in\s+|the\s+|that\s+of\s+)?(?P<year>(?:19|20)\d{2})\b",
+    re.IGNORECASE,
+)
 _SOURCE_BEFORE = re.compile(r"\b(?:officials|authorities|sources|diplomats|analysts|officers)\s+in\s+$", re.IGNORECASE)
 
 
@@ -68,22 +72,32 @@ class FigureExtractor:
             name = metric.name if metric else (q.noun or f"{q.unit} amount")
             value = sign * q.value
             low, high = interval(q, value)
-            period = self.periods.period_near(sentence, q.start, q.end, published, inside)
+            period = self.periods.period_near(
+                sentence,
+                q.start,
+                q.end,
+                published,
+                lambda offset: inside(offset) and not (doc is not None and self._modifies_another_noun(doc, offset)),
+            )
             if period is None and doc is not None:
                 period = self._period_of_head_clause(doc, sentence, q, published)
             if period is None:
-                pass  # a figure of one happening (the spill) has no period: it compares within a window
+                if metric is None or (metric.needs_period and not metric.cumulative):
+                    gaps.append("period")  # which year's figure? (a tally or one happening needs none)
             elif kind == "level" and "-" in period and not period.startswith("FY"):
                 gaps.append("period-range")  # "from X in 2022 to 2023": which year is the level's?
             elif kind == "change" and period.isdigit():
-                period = f"{int(period) - 1}-{period}"  # a change "in 2023" is the change from 2022
+                # a change "in 2023" is the change from 2022, unless the sentence names its base year
+                base = self._base_year(sentence, inside)
+                start = base if base is not None and base < int(period) else int(period) - 1
+                period = f"{start}-{period}"
             subject, subject_gap = self._grammatical_subject(doc, q, inside, metric)
             if subject is None:
                 subject, subject_gap = self._subject(sentence, q, [a for a in all_actors if inside(a.start)], metric)
             if subject_gap:
                 gaps.append(subject_gap)
             if doc is not None:
-                gaps.extend(self._scope_gaps(doc, q, inside, metric))
+                gaps.extend(self._scope_gaps(doc, q, inside, metric, kind))
             figures.append(
                 Figure(
                     subject=subject,
@@ -125,6 +139,22 @@ class FigureExtractor:
             return index in keep
 
         return inside
+
+    @staticmethod
+    def _base_year(sentence: str, inside: Callable[[int], bool]) -> int | None:
+        """The year a change is measured against: "13 percent higher than in 2021"."""
+        for m in _BASE_YEAR.finditer(sentence):
+            if inside(m.start("year")):
+                return int(m.group("year"))
+        return None
+
+    @staticmethod
+    def _modifies_another_noun(doc: Doc, offset: int) -> bool:
+        """A year that names another thing ("the 2016 peace accord") is not the figure's period."""
+        token = next((t for t in doc if t.idx == offset), None)
+        if token is None or not token.like_num:
+            return False
+        return token.dep_ in ("compound", "nummod", "amod", "nmod", "poss") and token.head.pos_ in ("NOUN", "PROPN")
 
     def _period_of_head_clause(self, doc: Doc, sentence: str, q: Quantity, published: date | None) -> str | None:
         """A participial clause shares the time of the clause it hangs on: "produced 2,600 tons last year,
@@ -168,7 +198,9 @@ class FigureExtractor:
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         return span.root if span is not None else doc[0]
 
-    def _scope_gaps(self, doc: Doc, q: Quantity, inside: Callable[[int], bool], metric: Metric | None) -> list[str]:
+    def _scope_gaps(
+        self, doc: Doc, q: Quantity, inside: Callable[[int], bool], metric: Metric | None, kind: str
+    ) -> list[str]:
         """A part of the whole (a department, one strike) is not the country's figure or the running toll.
         Parts are looked for where they would scope the number: its own phrase, the clause's subject, and
         the places ("in X") attached to the number or its verb."""
@@ -185,8 +217,10 @@ class FigureExtractor:
         if words & self.scope_parts:
             gaps.append("scope")
         text = " ".join(t.lower_ for t in doc if inside(t.idx))
-        if metric is not None and metric.cumulative and not any(m in text for m in self.tally_markers):
-            gaps.append("scope-one-event")
+        if metric is not None and metric.cumulative and (
+            kind == "change" or not any(m in text for m in self.tally_markers)
+        ):
+            gaps.append("scope-one-event")  # one strike's toll, or "six more": not the running tally
         subject_lists = [t for t in doc if inside(t.idx) and t.dep_ in ("nsubj", "nsubjpass") and t.conjuncts]
         if subject_lists:
             gaps.append("subject-list")
@@ -198,6 +232,9 @@ class FigureExtractor:
         after = [w.lower() for w in _WORD.findall(sentence[q.end :])][:2]
         if before and before[-1] in self.level_markers:
             return "level", 1
+        counted = [w.lower() for w in _WORD.findall(q.raw)] + after[:1]
+        if any(w in ("more", "additional", "extra", "further") for w in counted[1:]):
+            return "change", 1  # "killed six more people": an increment, not the level
         if before and before[-1] == "by":
             return "change", self._direction(before[-10:])
         if any(w in self.increase or w in self.decrease for w in before[-3:]):
