@@ -103,9 +103,11 @@ def print_summary(summary: PassSummary) -> None:
     for f in summary.failures:
         console.print(f"[yellow]failed[/yellow] {f.stage} {f.url}: {f.reason}")
     for alert in summary.alerts:
-        console.print(f"\n[bold red]ALERT[/bold red] {alert.summary}")
-        console.print(f"  new   {alert.article_url}\n        “{alert.new_evidence}”")
-        console.print(f"  prior {alert.prior_url}\n        “{alert.prior_evidence}”")
+        console.print("\n[bold red]ALERT[/bold red] ", end="")
+        console.print(alert.summary, markup=False)
+        console.print(f"  new   {alert.article_url}\n        “{alert.new_evidence}”", markup=False)
+        console.print(f"  prior {alert.prior_url}\n        “{alert.prior_evidence}”", markup=False)
+        console.print(f"  read  {alert.explanation}", markup=False)
 
 
 @app.command()
@@ -120,17 +122,52 @@ def alerts(
         with Warehouse.open(settings.db, read_only=True, lock_timeout=settings.lock_timeout) as wh:
             _, rows = wh.query(
                 "SELECT created_at, kind, confidence, summary, article_url, new_evidence, prior_url, prior_evidence, "
-                "notified_at FROM alerts ORDER BY created_at DESC, alert_id LIMIT ?",
+                "notified_at, alert_id, explanation FROM alerts ORDER BY created_at DESC, alert_id LIMIT ?",
                 [limit],
             )
     except MonitorError as exc:
         raise _fail(exc) from exc
     if not rows:
         console.print("no alerts")
-    for created, kind, conf, summary, url, new_ev, prior_url, prior_ev, notified in rows:
+    for created, kind, conf, summary, url, new_ev, prior_url, prior_ev, notified, aid, explanation in rows:
         state = f"notified {notified:%Y-%m-%d %H:%M}" if notified else "pending"
-        console.print(f"[bold]{created:%Y-%m-%d %H:%M}[/bold] {kind} ({conf:.2f}, {state})\n  {summary}")
-        console.print(f"  new   {url}\n        “{new_ev}”\n  prior {prior_url}\n        “{prior_ev}”\n")
+        console.print(f"[bold]{created:%Y-%m-%d %H:%M}[/bold] {kind} ({conf:.2f}, {state}) ", end="")
+        console.print(f"{aid}\n  {summary}", markup=False)
+        console.print(f"  new   {url}\n        “{new_ev}”\n  prior {prior_url}\n        “{prior_ev}”", markup=False)
+        console.print(f"  read  {explanation}\n", markup=False)
+
+
+@app.command()
+def explain(
+    alert_id: Annotated[str, typer.Argument(help="the alert's id (or its first characters)")],
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Show how an alert's two claims were read and why they were judged to be about the same thing."""
+    settings = _settings(config, db=db)
+    try:
+        with Warehouse.open(settings.db, read_only=True, lock_timeout=settings.lock_timeout) as wh:
+            _, rows = wh.query(
+                "SELECT alert_id, kind, summary, article_url, prior_url, new_evidence, prior_evidence, explanation, "
+                "confidence FROM alerts WHERE alert_id LIKE ? || '%' ORDER BY alert_id",
+                [alert_id],
+            )
+    except MonitorError as exc:
+        raise _fail(exc) from exc
+    if not rows:
+        err.print(f"no alert with id {alert_id!r}: `monitor alerts` lists them", markup=False)
+        raise typer.Exit(1)
+    if len(rows) > 1:
+        err.print(f"{len(rows)} alerts start with {alert_id!r}: give more characters", markup=False)
+        raise typer.Exit(1)
+    aid, kind, summary, url, prior_url, new_ev, prior_ev, explanation, confidence = rows[0]
+    console.print(f"alert {aid} ({kind}, confidence {confidence:.2f})", markup=False)
+    console.print(summary, markup=False)
+    new_read, _, rest = explanation.partition(" | stored: ")
+    prior_read, _, why = rest.partition(" | ")
+    console.print(f"\nnew    {url}\n  read as  {new_read.removeprefix('new: ')}\n  sentence “{new_ev}”", markup=False)
+    console.print(f"\nstored {prior_url}\n  read as  {prior_read}\n  sentence “{prior_ev}”", markup=False)
+    console.print(f"\nwhy the same thing: {why}", markup=False)
 
 
 @app.command()

@@ -59,6 +59,20 @@ class Conflict:
     new_evidence: str
     prior_evidence: str
     confidence: float
+    # both claims as the monitor read them and why they were judged to be about the same thing:
+    # what a user reads to decide in ten seconds whether to trust the alert
+    explanation: str = ""
+
+
+def _interval(low: float, high: float, unit: str) -> str:
+    return f"[{low:,.6g}, {high:,.6g}) {unit}"
+
+
+def figure_reading(f: Figure) -> str:
+    return (
+        f"subject {f.subject}, metric {f.metric} ({f.kind}), period {f.period or 'not stated'}: "
+        f"{f.raw} = {_interval(f.low, f.high, f.unit)}"
+    )
 
 
 def comparable_figure(f: Figure) -> bool:
@@ -81,9 +95,22 @@ def figure_conflict(
         gap = max(prior.low - new.high, new.low - prior.high)
         scale = max(abs(new.value), abs(prior.value), 1e-9)
         confidence = min(0.98, 0.6 + 1.5 * gap / scale)
-        what = f"{new.metric} ({new.kind}) for {new.subject} in {new.period}"
+        period = f" in {new.period}" if new.period else ""
+        what = f"{new.metric} ({new.kind}) for {new.subject}{period}"
+        explanation = (
+            f"new: {figure_reading(new)} | stored: {prior.raw} = {_interval(prior.low, prior.high, new.unit)} | "
+            "same subject, metric, kind, period and unit, both read completely; the intervals cannot overlap"
+        )
         return Conflict(
-            "figure", prior.article_url, what, new.raw, prior.raw, new.evidence, prior.evidence, round(confidence, 2)
+            "figure",
+            prior.article_url,
+            what,
+            new.raw,
+            prior.raw,
+            new.evidence,
+            prior.evidence,
+            round(confidence, 2),
+            explanation,
         )
     return None
 
@@ -113,7 +140,14 @@ def position_conflict(
     if published and prior.published_at and abs((published - prior.published_at).days) > window:
         return None
     what = f"{new.actor} on {new.topic}"
-    return Conflict("position", prior.article_url, what, new.stance, prior.stance, new.evidence, prior.evidence, 0.7)
+    explanation = (
+        f"new: holder {new.actor}, topic {new.topic}, stance {new.stance} | stored: holder {new.actor}, "
+        f"topic {new.topic}, stance {prior.stance} | same holder and topic within {window} days, both read "
+        "completely, neither article reports a change of position"
+    )
+    return Conflict(
+        "position", prior.article_url, what, new.stance, prior.stance, new.evidence, prior.evidence, 0.7, explanation
+    )
 
 
 def actors_compatible(profile: TopicProfile, a: str | None, b: str | None) -> bool:
@@ -133,6 +167,13 @@ def event_conflict(profile: TopicProfile, new: EventMention, prior: StoredMentio
     a misread agent costs more than a missed disagreement about who acted."""
     what = f"{new.actor or 'someone'} {new.action} {new.target or ''}".strip()
     if new.event_date and prior.event_date and new.event_date != prior.event_date:
+        window = profile.action_by_name[new.action].window_days if new.action in profile.action_by_name else 14
+        explanation = (
+            f"new: actor {new.actor}, action {new.action}, target {new.target}, date {new.event_date} | "
+            f"stored: actor {prior.actor}, action {new.action}, date {prior.event_date} | same action on the "
+            f"same target within {window} days, both read completely (agent, target, date of the action's own "
+            "clause)"
+        )
         return Conflict(
             "event",
             prior.article_url,
@@ -142,6 +183,7 @@ def event_conflict(profile: TopicProfile, new: EventMention, prior: StoredMentio
             new.evidence,
             prior.evidence,
             0.75,
+            explanation,
         )
     return None
 

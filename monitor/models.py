@@ -105,6 +105,7 @@ class Alert(Record):
     prior_evidence: str
     confidence: float
     created_at: datetime
+    explanation: str = ""  # both claims as read, and why they were judged to be about the same thing
 
 
 class Failure(Record):

@@ -103,6 +103,7 @@ def format_alert(alert: Alert) -> tuple[str, str]:
         f"{alert.summary}\n\n"
         f"NEW — {alert.article_url}\n  “{alert.new_evidence}”\n\n"
         f"STORED — {alert.prior_url}\n  “{alert.prior_evidence}”\n\n"
+        f"HOW IT WAS READ — {alert.explanation}\n\n"
         f"alert {alert.alert_id}, raised {alert.created_at:%Y-%m-%d %H:%M} UTC"
     )
     return title, body

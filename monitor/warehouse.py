@@ -458,10 +458,11 @@ class Warehouse:
                 prior_evidence=_join_unique(c.prior_evidence for c in items),
                 confidence=max(c.confidence for c in items),
                 created_at=now,
+                explanation=_join_unique(c.explanation for c in items),
             )
             self.con.execute(
                 "INSERT INTO alerts (alert_id, kind, article_url, prior_url, summary, new_evidence, prior_evidence, "
-                "confidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                "confidence, created_at, explanation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [
                     alert.alert_id,
                     alert.kind,
@@ -472,6 +473,7 @@ class Warehouse:
                     alert.prior_evidence,
                     alert.confidence,
                     alert.created_at,
+                    alert.explanation,
                 ],
             )
             alerts.append(alert)
@@ -482,7 +484,7 @@ class Warehouse:
     def pending_alerts(self, now: datetime, max_attempts: int) -> list[Alert]:
         rows = self.con.execute(
             """SELECT alert_id, kind, article_url, prior_url, summary, new_evidence, prior_evidence, confidence,
-                      created_at
+                      created_at, explanation
                FROM alerts
                WHERE notified_at IS NULL AND attempts < ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
                ORDER BY created_at, alert_id""",
@@ -498,6 +500,7 @@ class Warehouse:
             "prior_evidence",
             "confidence",
             "created_at",
+            "explanation",
         ]
         return [Alert(**dict(zip(keys, r, strict=True))) for r in rows]
 

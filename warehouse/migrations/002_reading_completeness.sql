@@ -16,3 +16,6 @@ DROP INDEX positions_key;
 ALTER TABLE positions ADD COLUMN complete BOOLEAN NOT NULL DEFAULT false;
 ALTER TABLE positions ADD COLUMN gaps VARCHAR NOT NULL DEFAULT '';
 CREATE INDEX positions_key ON positions (claim_key);
+
+-- Both claims as the monitor read them, and why they were judged to be about the same thing.
+ALTER TABLE alerts ADD COLUMN explanation VARCHAR NOT NULL DEFAULT '';
