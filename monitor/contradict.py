@@ -68,11 +68,12 @@ def _interval(low: float, high: float, unit: str) -> str:
     return f"[{low:,.6g}, {high:,.6g}) {unit}"
 
 
+def _key_reading(f: Figure) -> str:
+    return f"subject {f.subject}, metric {f.metric} ({f.kind}), period {f.period or 'not stated'}"
+
+
 def figure_reading(f: Figure) -> str:
-    return (
-        f"subject {f.subject}, metric {f.metric} ({f.kind}), period {f.period or 'not stated'}: "
-        f"{f.raw} = {_interval(f.low, f.high, f.unit)}"
-    )
+    return f"{_key_reading(f)}: {f.raw} = {_interval(f.low, f.high, f.unit)}"
 
 
 def comparable_figure(f: Figure) -> bool:
@@ -98,7 +99,8 @@ def figure_conflict(
         period = f" in {new.period}" if new.period else ""
         what = f"{new.metric} ({new.kind}) for {new.subject}{period}"
         explanation = (
-            f"new: {figure_reading(new)} | stored: {prior.raw} = {_interval(prior.low, prior.high, new.unit)} | "
+            f"new: {figure_reading(new)} | stored: {_key_reading(new)}: {prior.raw} = "
+            f"{_interval(prior.low, prior.high, new.unit)} | "
             "same subject, metric, kind, period and unit, both read completely; the intervals cannot overlap"
         )
         return Conflict(

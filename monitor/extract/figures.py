@@ -209,7 +209,7 @@ class FigureExtractor:
         scoping = [*number.subtree, *number.head.children]
         for t in verb.children:
             if t.dep_ in ("nsubj", "nsubjpass"):
-                scoping += list(g.phrase(t))
+                scoping += list(t.subtree)  # "coca in the department of X reached ..."
             if t.dep_ == "prep" and t.lower_ in ("in", "across", "for", "inside", "within", "throughout"):
                 scoping += list(t.subtree)
         words = {t.lemma_.lower() for t in scoping if inside(t.idx)}

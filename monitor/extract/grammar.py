@@ -45,7 +45,12 @@ def load_pipeline() -> Any:
         raise ConfigError(
             f"the English pipeline {PIPELINE} is not installed: pip install -r requirements/nlp.txt"
         ) from exc
-    meta = nlp.meta
+    verify_pipeline(nlp.meta)
+    return nlp
+
+
+def verify_pipeline(meta: dict[str, Any]) -> None:
+    """A ConfigError unless the pipeline's meta names the model, version and components we measured."""
     found = {k: meta.get(k) for k in EXPECTED_META}
     components = set(meta.get("components") or meta.get("pipeline") or [])
     if found != EXPECTED_META or not EXPECTED_COMPONENTS <= components:
@@ -53,7 +58,6 @@ def load_pipeline() -> Any:
             f"the English pipeline {PIPELINE} is {found} with components {sorted(components)}; "
             f"expected {EXPECTED_META} with {sorted(EXPECTED_COMPONENTS)}"
         )
-    return nlp
 
 
 def parse(sentences: Iterable[str]) -> Iterator[Doc]:
@@ -114,6 +118,9 @@ def subject_of(verb: Token) -> Token | None:
             return found[0]
         if t.dep_ in ("xcomp", "conj") and t.head.i != t.i:
             t = t.head
+            continue
+        if t.dep_ == "pcomp" and t.head.dep_ == "prep" and t.head.head.pos_ in ("VERB", "AUX"):
+            t = t.head.head  # "Smith answered by denouncing X": the gerund's subject is the verb's
             continue
         if t.dep_ == "advcl" and t.tag_ in ("VBG", "VBN") and t.head.i != t.i:
             t = t.head  # "Smith answered, telling the cabinet ...": the participle's subject is its head's

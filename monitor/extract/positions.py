@@ -166,11 +166,27 @@ class PositionReader:
                 return t, polarity * self._negation(t)
             if link == "nsubj":
                 return None
+            if link == "dobj" and t.pos_ == "VERB":
+                judged = self._complement_polarity(t)
+                if judged:  # "called the strikes murder", "described the policy as a failure"
+                    return t, judged * self._negation(t)
             if t.pos_ in ("NOUN", "PROPN") and link not in ("conj", "appos"):
                 return None  # "a new approach to [the war on drugs]", "eradication goals": about something else
             if t.head.i == t.i:
                 return None
         return None
+
+    def _complement_polarity(self, verb: Token) -> int:
+        """The judgement an object complement passes on the object: "called X [murder]", "X [as a failure]"."""
+        complements = [c for c in verb.children if c.dep_ in ("oprd", "xcomp", "acomp", "ccomp") and c.i > verb.i]
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ == "as":
+                complements += g.children(prep, "pobj")
+        for c in complements:
+            polarity = self._polarity(c)
+            if polarity:
+                return polarity
+        return 0
 
     def _obliged(self, cue: Token) -> bool:
         """A stance word under need / have to / must is someone's demand on the subject, not its stance."""

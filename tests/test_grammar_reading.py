@@ -1,0 +1,183 @@
+"""Claims read from the sentence's grammar: agent and patient, voice, lists, reported speech, the clause a
+date or period belongs to, scope. The sentences are written for these tests (no evaluation text)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from monitor.errors import ConfigError
+from monitor.extract import ClaimExtractor
+from monitor.extract.grammar import EXPECTED_META, load_pipeline, verify_pipeline
+
+PUBLISHED = date(2025, 10, 1)
+
+
+@pytest.fixture(scope="module")
+def extractor(profile):
+    return ClaimExtractor(profile)
+
+
+def events(extractor, text):
+    return extractor.extract(text, PUBLISHED).events
+
+
+def positions(extractor, text):
+    return extractor.extract(text, PUBLISHED).positions
+
+
+def figures(extractor, text):
+    return [f for f in extractor.extract(text, PUBLISHED).figures if f.metric_known]
+
+
+# ---------------------------------------------------------------- the pipeline
+
+
+def test_pipeline_is_the_one_measured():
+    meta = load_pipeline().meta
+    assert {k: meta[k] for k in EXPECTED_META} == EXPECTED_META
+
+
+def test_another_pipeline_is_refused_with_what_was_found():
+    with pytest.raises(ConfigError, match=r"version.*9\.9\.9"):
+        verify_pipeline({**EXPECTED_META, "version": "9.9.9", "components": ["parser"]})
+
+
+# ---------------------------------------------------------------- events
+
+
+def test_passive_voice_agent_is_the_by_phrase(extractor):
+    (e,) = events(extractor, "President Petro was sanctioned by the Treasury on Friday, September 12.")
+    assert (e.actor, e.action, e.target, e.event_date, e.complete) == (
+        "U.S. Treasury",
+        "sanction",
+        "Gustavo Petro",
+        date(2025, 9, 12),
+        True,
+    )
+
+
+def test_date_of_another_clause_is_not_the_events(extractor):
+    found = events(extractor, "Bogotá froze its arms purchases on Tuesday after Washington decertified the country.")
+    decertify = [e for e in found if e.action == "decertify"]
+    assert decertify and decertify[0].event_date is None and not decertify[0].complete
+
+
+def test_a_documents_date_is_not_the_events(extractor):
+    found = events(extractor, "A June 2 memo from the State Department said Washington decertified Colombia.")
+    assert all(e.event_date is None and not e.complete for e in found)
+
+
+def test_announced_action_takes_the_announcement_date_and_speaker(extractor):
+    (e,) = events(extractor, "The State Department said on Friday, September 26, that it would revoke Petro's visa.")
+    assert (e.actor, e.action, e.target, e.event_date, e.complete) == (
+        "U.S. State Department",
+        "revoke visa",
+        "Gustavo Petro",
+        date(2025, 9, 26),
+        True,
+    )
+
+
+def test_hypothetical_and_conditional_actions_are_not_events(extractor):
+    assert events(extractor, "Washington could decertify Colombia again next year.") == []
+    assert events(extractor, "If talks fail, the Treasury will sanction Benedetti.") == []
+    assert events(extractor, "Trump threatened to cut aid to Colombia on Sunday.") == []
+
+
+def test_an_earlier_occurrence_is_marked(extractor):
+    found = events(extractor, "The last decertification of Colombia was on September 15, 1997.")
+    assert found and not found[0].complete and "past-occurrence" in found[0].gaps
+
+
+def test_each_listed_target_is_a_mention(extractor):
+    found = events(extractor, "The White House decertified Bolivia, Venezuela and Colombia on September 15.")
+    assert {e.target for e in found} == {"Bolivia", "Venezuela", "Colombia"}
+    assert all(e.actor == "United States" and e.event_date == date(2025, 9, 15) for e in found)
+
+
+def test_a_strike_noun_and_its_verb_are_one_action(extractor):
+    for sentence in (
+        "A U.S. strike hit a fishing boat on September 15.",
+        "U.S. forces bombed a boat on September 15.",
+        "The Pentagon confirmed an American attack on a vessel on September 15.",
+    ):
+        found = [e for e in events(extractor, sentence) if e.action == "strike drug boat"]
+        assert found and found[0].event_date == date(2025, 9, 15), sentence
+
+
+# ---------------------------------------------------------------- positions
+
+
+def test_a_stance_on_something_else_is_not_read(extractor):
+    assert positions(extractor, "Petro has championed a new approach to the war on drugs.") == []
+
+
+def test_the_speaker_holds_the_policy_they_announce(extractor):
+    (p,) = positions(extractor, "Benedetti said Colombia would not buy weapons from the United States.")
+    assert (p.actor, p.topic, p.stance, p.complete, p.is_change) == (
+        "Armando Benedetti",
+        "buying U.S. weapons",
+        "oppose",
+        True,
+        False,
+    )
+
+
+def test_a_committed_future_is_support_and_a_stop_is_opposition(extractor):
+    (keep,) = positions(extractor, "Petro said Colombia would keep buying American helicopters.")
+    (stop,) = positions(extractor, "Petro said the army would stop buying American helicopters.")
+    assert (keep.actor, keep.stance) == ("Gustavo Petro", "support")
+    assert (stop.actor, stop.stance) == ("Gustavo Petro", "oppose")
+
+
+def test_a_reported_change_is_marked(extractor):
+    found = positions(extractor, "Petro, who once backed fumigation, now opposes aerial spraying.")
+    assert found and all(p.is_change for p in found)
+
+
+# ---------------------------------------------------------------- figures
+
+
+def test_a_department_is_not_the_country(extractor):
+    (f,) = figures(extractor, "Coca cultivation in the department of Putumayo reached 50,000 hectares in 2023.")
+    assert not f.complete and "scope" in f.gaps
+
+
+def test_one_strikes_toll_is_not_the_running_toll(extractor):
+    (one,) = figures(extractor, "A strike on Tuesday killed three people.")
+    (tally,) = figures(extractor, "U.S. strikes have killed at least 30 people since early September.")
+    assert not one.complete and "scope-one-event" in one.gaps
+    assert tally.complete and tally.metric == "deaths in U.S. strikes"
+
+
+def test_a_change_between_two_years(extractor):
+    (f,) = figures(extractor, "Coca cultivation rose 10% between 2022 and 2023.")
+    assert (f.kind, f.period, f.complete) == ("change", "2022-2023", True)
+    (g,) = figures(extractor, "Coca cultivation was 13 percent higher in 2022 than in 2021.")
+    assert (g.kind, g.period) == ("change", "2021-2022")
+
+
+def test_the_clause_subject_is_the_figures_place(extractor):
+    (f,) = figures(extractor, "Bolivia had about 31,000 hectares of coca in 2023, officials in Bogotá said.")
+    assert (f.subject, f.period, f.complete) == ("Bolivia", "2023", True)
+    (g,) = figures(
+        extractor, "Colombia received $610 million in U.S. aid in 2022, with some of it spent on Venezuelan migrants."
+    )
+    assert (g.subject, g.metric, g.period) == ("Colombia", "U.S. assistance", "2022")
+
+
+def test_a_year_naming_another_thing_is_not_the_period(extractor):
+    (f,) = figures(extractor, "Some 90,000 families joined the substitution plan of the 2016 peace accord.")
+    assert f.period is None and not f.complete
+
+
+def test_a_year_of_another_clause_is_not_the_period(extractor):
+    (f,) = figures(extractor, "Cocaine production reached 2,664 tonnes, the most since records began in 2001.")
+    assert f.period is None and not f.complete
+
+
+def test_another_metric_in_the_clause_leaves_the_metric_unread(extractor):
+    (f,) = figures(extractor, "Production of coca leaf, the raw material of cocaine, grew 10 per cent in 2023.")
+    assert not f.complete
