@@ -432,8 +432,19 @@ class Warehouse:
             """INSERT INTO event_mentions (event_id, article_url, actor, event_date, evidence, published_at, outlet,
                                            is_copy, complete, gaps, target)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-            [event_id, a.url, e.actor, e.event_date, e.evidence, published, a.outlet, is_copy, e.complete, e.gaps,
-             e.target],
+            [
+                event_id,
+                a.url,
+                e.actor,
+                e.event_date,
+                e.evidence,
+                published,
+                a.outlet,
+                is_copy,
+                e.complete,
+                e.gaps,
+                e.target,
+            ],
         )
         return conflicts
 

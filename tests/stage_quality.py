@@ -128,7 +128,10 @@ def _score_positions(profile: Any, gold: list[dict[str, Any]], got: list[Any], c
     for g in gold:
         c["pos_gold"] += 1
         c["pos_found"] += any(
-            p.complete and p.topic == g["topic"] and p.stance == g["stance"] and _actors_match(profile, p.actor, g["actor"])
+            p.complete
+            and p.topic == g["topic"]
+            and p.stance == g["stance"]
+            and _actors_match(profile, p.actor, g["actor"])
             for p in got
         )
     for p in got:
@@ -145,9 +148,7 @@ def _score_events(profile: Any, gold: list[dict[str, Any]], got: list[Any], c: d
     dated = [g for g in gold if g["action"] != "other" and g.get("date") and not g.get("past_occurrence")]
     for g in dated:
         c["ev_gold"] += 1
-        c["ev_found"] += any(
-            e.complete and e.action == g["action"] and str(e.event_date) == g["date"] for e in got
-        )
+        c["ev_found"] += any(e.complete and e.action == g["action"] and str(e.event_date) == g["date"] for e in got)
     for e in got:
         if not e.complete:
             continue

@@ -145,9 +145,9 @@ class EventReader:
             return True
         if any(c.dep_ == "mark" and c.lower_ in self.conditions for c in clause.children):
             return True
-        if trigger.i != clause.i and trigger.dep_ in ("dobj", "nsubj", "nsubjpass", "attr"):
-            if _lemma_in(clause, self.intent):
-                return True
+        is_argument = trigger.i != clause.i and trigger.dep_ in ("dobj", "nsubj", "nsubjpass", "attr")
+        if is_argument and _lemma_in(clause, self.intent):
+            return True
         modals = {c.lower_ for c in clause.children if c.dep_ == "aux"}
         announced = any(_lemma_in(v, self.speech) for v in g.governors(clause))
         if modals & self.modals and not (announced and modals <= self.modals & ANNOUNCED_MODALS):

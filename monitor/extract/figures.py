@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
-
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from monitor.extract import grammar as g
@@ -72,13 +71,7 @@ class FigureExtractor:
             name = metric.name if metric else (q.noun or f"{q.unit} amount")
             value = sign * q.value
             low, high = interval(q, value)
-            period = self.periods.period_near(
-                sentence,
-                q.start,
-                q.end,
-                published,
-                lambda offset: inside(offset) and not (doc is not None and self._modifies_another_noun(doc, offset)),
-            )
+            period = self.periods.period_near(sentence, q.start, q.end, published, self._period_filter(doc, inside))
             if period is None and doc is not None:
                 period = self._period_of_head_clause(doc, sentence, q, published)
             if period is None:
@@ -139,6 +132,10 @@ class FigureExtractor:
             return index in keep
 
         return inside
+
+    def _period_filter(self, doc: Doc | None, inside: Callable[[int], bool]) -> Callable[[int], bool]:
+        """Periods the number's clause gives, leaving out years that name another thing."""
+        return lambda offset: inside(offset) and not (doc is not None and self._modifies_another_noun(doc, offset))
 
     @staticmethod
     def _base_year(sentence: str, inside: Callable[[int], bool]) -> int | None:
@@ -209,7 +206,7 @@ class FigureExtractor:
         scoping = [*number.subtree, *number.head.children]
         for t in verb.children:
             if t.dep_ in ("nsubj", "nsubjpass"):
-                scoping += list(t.subtree)  # "coca in the department of X reached ..."
+                scoping += list(t.subtree)  # "the crop in the province of X reached ..."
             if t.dep_ == "prep" and t.lower_ in ("in", "across", "for", "inside", "within", "throughout"):
                 scoping += list(t.subtree)
         words = {t.lemma_.lower() for t in scoping if inside(t.idx)}
@@ -217,8 +214,10 @@ class FigureExtractor:
         if words & self.scope_parts:
             gaps.append("scope")
         text = " ".join(t.lower_ for t in doc if inside(t.idx))
-        if metric is not None and metric.cumulative and (
-            kind == "change" or not any(m in text for m in self.tally_markers)
+        if (
+            metric is not None
+            and metric.cumulative
+            and (kind == "change" or not any(m in text for m in self.tally_markers))
         ):
             gaps.append("scope-one-event")  # one strike's toll, or "six more": not the running tally
         subject_lists = [t for t in doc if inside(t.idx) and t.dep_ in ("nsubj", "nsubjpass") and t.conjuncts]
@@ -232,8 +231,10 @@ class FigureExtractor:
         after = [w.lower() for w in _WORD.findall(sentence[q.end :])][:2]
         if before and before[-1] in self.level_markers:
             return "level", 1
-        counted = [w.lower() for w in _WORD.findall(q.raw)] + after[:1]
-        if any(w in ("more", "additional", "extra", "further") for w in counted[1:]):
+        after_number = re.split(r"\d[\d.,]*", q.raw, maxsplit=1)[-1]  # "six more people", not "no more than 6"
+        counted = [w.lower() for w in _WORD.findall(after_number)] + after[:1]
+        bounded = q.qualifier in ("more_than", "less_than", "up_to", "at_least")  # "no more than six"
+        if not bounded and any(w in ("more", "additional", "extra", "further") for w in counted):
             return "change", 1  # "killed six more people": an increment, not the level
         if before and before[-1] == "by":
             return "change", self._direction(before[-10:])
@@ -288,9 +289,7 @@ class FigureExtractor:
             return True
         return q.unit in metric.units
 
-    def _subject(
-        self, sentence: str, q: Quantity, actors: list[PhraseMatch], metric: Metric | None
-    ) -> tuple[str, str]:
+    def _subject(self, sentence: str, q: Quantity, actors: list[PhraseMatch], metric: Metric | None) -> tuple[str, str]:
         """The place the figure is about: one named as "in X" / "X's" near it, else the metric's default.
         Two different places so marked in the clause leave the subject unread."""
         counterparts = set(metric.counterparts) if metric else set()

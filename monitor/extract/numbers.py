@@ -265,8 +265,9 @@ def interval(q: Quantity, signed_value: float) -> tuple[float, float]:
     """The values a reader could take the quantity to mean, given its qualifier and precision.
 
     Written precision: "391" means 390.5-391.5, and trailing zeros may be rounding or truncation
-    ("2,600" could be 2,500-2,700; "400 million" 380-420), at least 0.5% either way. "about" widens to 5% (10% for round numbers);
-    "nearly" means up to 10% below; "more than" and "at least" are open above; "up to" open below.
+    ("2,600" could be 2,500-2,700; "400 million" 380-420), at least 0.5% either way. "about" widens to
+    5% (10% for round numbers); "nearly" means up to 10% below; "more than" and "at least" are open
+    above; "up to" open below.
     """
     v = signed_value
     mag = abs(v)

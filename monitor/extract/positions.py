@@ -24,8 +24,26 @@ if TYPE_CHECKING:
 
 PRONOUNS = {"he", "she", "it", "they", "we", "i", "his", "her", "its", "their", "our", "my"}
 # Links a stance passes through on its way from the stance word down to the topic phrase.
-_PASSABLE = {"dobj", "obj", "pobj", "prep", "xcomp", "pcomp", "conj", "compound", "amod", "nsubjpass", "acomp",
-             "attr", "oprd", "nmod", "poss", "appos", "dative", "agent"}
+_PASSABLE = {
+    "dobj",
+    "obj",
+    "pobj",
+    "prep",
+    "xcomp",
+    "pcomp",
+    "conj",
+    "compound",
+    "amod",
+    "nsubjpass",
+    "acomp",
+    "attr",
+    "oprd",
+    "nmod",
+    "poss",
+    "appos",
+    "dative",
+    "agent",
+}
 _FUTURE = {"will", "would", "'ll", "wo", "shall"}
 MAX_WALK = 7
 
@@ -108,8 +126,9 @@ class PositionReader:
                 if t.lemma_.lower() not in topic.verbs:
                     continue
                 objects = [o for c in g.children(t, "dobj", "obj", "nsubjpass") for o in g.conjuncts(c)]
-                if not topic.objects or any(o.lemma_.lower() in topic.objects or o.lower_ in topic.objects
-                                            for o in objects):
+                if not topic.objects or any(
+                    o.lemma_.lower() in topic.objects or o.lower_ in topic.objects for o in objects
+                ):
                     out.append((topic.name, t))
                     break
         return out
