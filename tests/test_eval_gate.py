@@ -1,8 +1,9 @@
 """Quality gate: the eval scores may never fall silently below their pinned floors.
 
 Modelled on trafilatura's tests/eval_gate.py. Runs ../shared/eval/run_eval.py, which replays a corpus
-as a live feed into `monitor run` (under Prefect) round by round, then scores the warehouse. Two corpora:
-the shared dev sample, and the project's own holdout (other turns of the story, written apart from it).
+as a live feed into `monitor run` (under Prefect) round by round, then scores the warehouse. Four corpora:
+the shared dev sample, the shared dev2 (long articles written independently) and real-dev (32 real pages),
+and the project's own holdout (other turns of the story, written apart from the dev sample).
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ from conftest import ROOT, SHARED
 
 FLOORS = json.loads((ROOT / "tests" / "eval_floors.json").read_text())
 EVAL = SHARED / "eval" / "run_eval.py"
-CORPORA = {"dev": SHARED / "eval" / "dev", "holdout": ROOT / "tests" / "data" / "holdout"}
+CORPORA = {
+    "dev": SHARED / "eval" / "dev",
+    "dev2": SHARED / "eval" / "dev2",
+    "real-dev": SHARED / "eval" / "real-dev",
+    "holdout": ROOT / "tests" / "data" / "holdout",
+}
 _cache: dict[str, dict[str, Any]] = {}
 
 

@@ -71,7 +71,10 @@ class FigureExtractor:
             name = metric.name if metric else (q.noun or f"{q.unit} amount")
             value = sign * q.value
             low, high = interval(q, value)
-            period = self.periods.period_near(sentence, q.start, q.end, published, self._period_filter(doc, inside))
+            base = self._base_year(sentence, inside) if kind == "change" else None
+            period = self.periods.period_near(
+                sentence, q.start, q.end, published, self._period_filter(doc, inside, base)
+            )
             if period is None and doc is not None:
                 period = self._period_of_head_clause(doc, sentence, q, published)
             if period is None:
@@ -81,8 +84,7 @@ class FigureExtractor:
                 gaps.append("period-range")  # "from X in 2022 to 2023": which year is the level's?
             elif kind == "change" and period.isdigit():
                 # a change "in 2023" is the change from 2022, unless the sentence names its base year
-                base = self._base_year(sentence, inside)
-                start = base if base is not None and base < int(period) else int(period) - 1
+                start = base[1] if base is not None and base[1] < int(period) else int(period) - 1
                 period = f"{start}-{period}"
             subject, subject_gap = self._grammatical_subject(doc, q, inside, metric)
             if subject is None:
@@ -133,16 +135,25 @@ class FigureExtractor:
 
         return inside
 
-    def _period_filter(self, doc: Doc | None, inside: Callable[[int], bool]) -> Callable[[int], bool]:
-        """Periods the number's clause gives, leaving out years that name another thing."""
-        return lambda offset: inside(offset) and not (doc is not None and self._modifies_another_noun(doc, offset))
+    def _period_filter(
+        self, doc: Doc | None, inside: Callable[[int], bool], base: tuple[int, int] | None
+    ) -> Callable[[int], bool]:
+        """Periods the number's clause gives, leaving out years that name another thing and the base year
+        a change is measured against ("14% more than in 2023" is not a 2023 change)."""
+
+        def keep(offset: int) -> bool:
+            if base is not None and offset == base[0]:
+                return False
+            return inside(offset) and not (doc is not None and self._modifies_another_noun(doc, offset))
+
+        return keep
 
     @staticmethod
-    def _base_year(sentence: str, inside: Callable[[int], bool]) -> int | None:
-        """The year a change is measured against: "13 percent higher than in 2021"."""
+    def _base_year(sentence: str, inside: Callable[[int], bool]) -> tuple[int, int] | None:
+        """Where and which year a change is measured against: "13 percent higher than in 2021"."""
         for m in _BASE_YEAR.finditer(sentence):
             if inside(m.start("year")):
-                return int(m.group("year"))
+                return m.start("year"), int(m.group("year"))
         return None
 
     @staticmethod
