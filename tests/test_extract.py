@@ -71,7 +71,7 @@ def position(extractor, text):
 
 def test_position_with_negation(extractor):
     p = position(extractor, "Petro said his government would not resume aerial fumigation of coca fields.")
-    assert (p.actor, p.topic, p.stance) == ("Gustavo Petro", "forced coca eradication", "oppose")
+    assert (p.actor, p.topic, p.stance) == ("Gustavo Petro", "aerial spraying of coca", "oppose")
 
 
 def test_position_support(extractor):

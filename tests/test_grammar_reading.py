@@ -181,3 +181,33 @@ def test_a_year_of_another_clause_is_not_the_period(extractor):
 def test_another_metric_in_the_clause_leaves_the_metric_unread(extractor):
     (f,) = figures(extractor, "Production of coca leaf, the raw material of cocaine, grew 10 per cent in 2023.")
     assert not f.complete
+
+
+def test_a_relative_pronoun_stands_for_its_antecedent(extractor):
+    found = events(extractor, "Petro, whom the Treasury sanctioned on Friday, September 12, denied the charges.")
+    (e,) = [e for e in found if e.action == "sanction"]
+    assert (e.actor, e.target, e.complete) == ("U.S. Treasury", "Gustavo Petro", True)
+
+
+def test_his_visa_is_the_visa_of_who_the_text_was_about(extractor):
+    text = (
+        "Gustavo Petro spoke at a rally in New York. "
+        "The State Department said on Friday, September 26, it would revoke his visa."
+    )
+    (e,) = extractor.extract(text, PUBLISHED).events
+    assert (e.target, e.complete) == ("Gustavo Petro", True)
+
+
+def test_a_persons_would_is_an_intention_not_an_event(extractor):
+    assert events(extractor, "Trump told reporters on Sunday that he would impose tariffs on Colombia.") == []
+
+
+def test_the_base_level_of_a_rise_is_a_level(extractor):
+    found = figures(extractor, "Coca grew 10% in 2023, up from the 230,000 hectares it measured in 2022.")
+    base = next(f for f in found if f.value == 230_000)
+    assert (base.kind, base.period) == ("level", "2022")
+
+
+def test_a_persons_plot_is_not_the_countrys_figure(extractor):
+    (f,) = figures(extractor, "A farmer in the hills said he grew coca on three hectares in 2023.")
+    assert not f.complete

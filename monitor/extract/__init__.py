@@ -53,7 +53,7 @@ class ClaimExtractor:
             claims.figures.extend(self.figures.extract(sentence, published, doc))
             if doc is not None and doc.has_annotation("DEP"):
                 claims.positions.extend(self.positions.read(doc, context))
-                claims.events.extend(self.events.read(doc, find_dates(sentence, published)))
+                claims.events.extend(self.events.read(doc, find_dates(sentence, published), context))
             mentions = self.actors.mentions(sentence)
             context = self.actors.subject(sentence, mentions, context) or context
         return claims

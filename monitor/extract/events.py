@@ -28,7 +28,7 @@ from monitor.profile import Action, TopicProfile
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-PRONOUNS = {"it", "they", "he", "she", "we", "i"}
+PRONOUNS = {"it", "they", "he", "she", "we", "i", "him", "them", "me", "us"}
 OBJECT_PRONOUNS = {"him", "her", "them", "me", "us"}
 ANNOUNCED_MODALS = {"will", "would", "'ll", "wo"}
 
@@ -51,8 +51,11 @@ class EventReader:
         self.intent = {w.lower() for w in lex.get("intent_verbs", [])}
         self.conditions = {w.lower() for w in lex.get("conditions", [])}
         self.past_markers = {w.lower() for w in lex.get("past_markers", [])}
+        self.context: str | None = None
 
-    def read(self, doc: Doc, dates: list[tuple[int, int, date]]) -> list[EventMention]:
+    def read(self, doc: Doc, dates: list[tuple[int, int, date]], context: str | None = None) -> list[EventMention]:
+        """The event mentions of one sentence; `context` is who the text was just about ("his visa")."""
+        self.context = context
         out: list[EventMention] = []
         seen: set[tuple[str, str | None, str | None]] = set()
         for trigger in self._triggers(doc):
@@ -152,7 +155,20 @@ class EventReader:
         announced = any(_lemma_in(v, self.speech) for v in g.governors(clause))
         if modals & self.modals and not (announced and modals <= self.modals & ANNOUNCED_MODALS):
             return True
+        if modals & ANNOUNCED_MODALS and self._person_intends(clause):
+            return True  # "Trump said he would impose tariffs": a person's intention, not a decision taken
         return any(_lemma_in(v, self.intent) for v in g.governors(clause))
+
+    def _person_intends(self, clause: Token) -> bool:
+        """A person (not a government or an agency) says what they will do."""
+        subject = g.subject_of(clause)
+        if subject is None:
+            return False
+        if subject.lower_ in ("he", "she", "i", "we"):
+            return True
+        name, _ = self._name(subject)
+        actor = self.profile.actor_by_name.get(name) if name else None
+        return actor is not None and actor.kind == "person"
 
     # ---------------------------------------------------------------- who and to whom
 
@@ -222,21 +238,30 @@ class EventReader:
         return [self._name(item) for p in patients for item in g.conjuncts(p)]
 
     def _owners(self, obj: Token, actor: str | None) -> list[tuple[str | None, str]]:
-        """Whose the object is: "Smith's licence", "the licence of Smith", "arms from France"."""
+        """Whose the object is: "Smith's licence", "the licence of Smith", "arms from France", and "his
+        licence" for the person the text was just about; a modifier ("the French licence") only when no
+        owner is named."""
         found: list[tuple[str | None, str]] = []
+        modifiers: list[tuple[str | None, str]] = []
         for c in obj.children:
-            if c.dep_ == "poss" and c.lower_ not in ("its", "their", "his", "her", "our"):
+            if c.dep_ == "poss" and c.lower_ in ("his", "her") and self.context is not None:
+                person = self.profile.actor_by_name.get(self.context)
+                if person is not None and person.kind == "person":
+                    found.append((self.context, ""))
+            elif c.dep_ == "poss" and c.lower_ not in PRONOUNS | {"its", "their", "his", "her", "our"}:
                 found.append(self._name(c))
             elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "in", "for"):
                 found += [self._name(p) for p in g.children(c, "pobj")]
             elif c.dep_ in ("compound", "amod"):
-                name, _ = self._name(c)
-                if name is not None and name != actor:
-                    found.append((name, ""))
-        return [f for f in found if f[0] is not None and f[0] != actor]
+                modifiers.append(self._name(c))
+        found = [f for f in found if f[0] is not None and f[0] != actor]
+        if found:
+            return found
+        return [(name, "") for name, _ in modifiers if name is not None and name != actor]
 
     def _name(self, token: Token) -> tuple[str | None, str]:
         """The profile actor a noun phrase names, or None when it names none or several."""
+        token = g.antecedent(token)
         span = g.phrase(token)
         matches = self.profile.actor_index.find(span.text)
         keys = {m.key for m in matches}

@@ -21,6 +21,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:in|of|across|for|inside|into|along|within|throughout)\s+(?:the\s+)?$", re.IGNORECASE
 )
+_DETERMINERS = {"the", "a", "an", "its", "their", "this", "that", "these", "those", "some"}
 _BASE_YEAR = re.compile(
     r"\b(?:than|compared (?:with|to)|versus|vs\.?|against)\s+(?:in\s+|the\s+|that\s+of\s+)?(?P<year>(?:19|20)\d{2})\b",
     re.IGNORECASE,
@@ -42,6 +43,8 @@ class FigureExtractor:
         grammar = profile.lexicon.grammar
         self.scope_parts = {w.lower() for w in grammar.get("scope_parts", [])}
         self.tally_markers = [w.lower() for w in grammar.get("tally_markers", [])]
+        self.persons = {w.lower() for w in grammar.get("persons", [])}
+        self.intentions = {w.lower() for w in grammar.get("intent_verbs", [])}
 
     def extract(self, sentence: str, published: date | None, doc: Doc | None = None) -> list[Figure]:
         """The figures of a sentence; with its parse, each number's metric, subject and period are read
@@ -72,7 +75,7 @@ class FigureExtractor:
             value = sign * q.value
             low, high = interval(q, value)
             base = self._base_year(sentence, inside) if kind == "change" else None
-            period = self.periods.period_near(
+            period = self._own_period(doc, sentence, q, published, base) or self.periods.period_near(
                 sentence, q.start, q.end, published, self._period_filter(doc, inside, base)
             )
             if period is None and doc is not None:
@@ -86,8 +89,9 @@ class FigureExtractor:
                 # a change "in 2023" is the change from 2022, unless the sentence names its base year
                 start = base[1] if base is not None and base[1] < int(period) else int(period) - 1
                 period = f"{start}-{period}"
-            subject, subject_gap = self._grammatical_subject(doc, q, inside, metric)
-            if subject is None:
+            grammatical, subject_gap = self._grammatical_subject(doc, q, inside, metric)
+            subject = grammatical or self.profile.story.default_subject
+            if grammatical is None and not subject_gap:
                 subject, subject_gap = self._subject(sentence, q, [a for a in all_actors if inside(a.start)], metric)
             if subject_gap:
                 gaps.append(subject_gap)
@@ -134,6 +138,19 @@ class FigureExtractor:
             return index in keep
 
         return inside
+
+    def _own_period(
+        self, doc: Doc | None, sentence: str, q: Quantity, published: date | None, base: tuple[int, int] | None
+    ) -> str | None:
+        """A period inside the number's own phrase comes first: "the 230,000 hectares it measured in 2022"."""
+        if doc is None or not doc.has_annotation("DEP"):
+            return None
+        number = self._token_at(doc, q)
+        aside = {t.i for c in number.children if c.dep_ == "appos" for t in c.subtree}  # ", a figure that ..."
+        own = {t.idx for t in number.subtree if t.i not in aside}
+        return self.periods.period_near(
+            sentence, q.start, q.end, published, self._period_filter(doc, lambda offset: offset in own, base)
+        )
 
     def _period_filter(
         self, doc: Doc | None, inside: Callable[[int], bool], base: tuple[int, int] | None
@@ -192,6 +209,8 @@ class FigureExtractor:
                 continue
             if g.clause_of(t).i != g.clause_of(self._token_at(doc, q)).i:
                 continue
+            if t.lower_ in ("he", "she", "i", "we") or t.lemma_.lower() in self.persons:
+                return None, "subject-person"  # "a farmer grows three hectares": not the country's figure
             span = g.phrase(t)
             keys = {m.key for m in self.profile.actor_index.find(span.text)} & self.places
             keys -= counterparts
@@ -222,6 +241,8 @@ class FigureExtractor:
                 scoping += list(t.subtree)
         words = {t.lemma_.lower() for t in scoping if inside(t.idx)}
         gaps = []
+        if any(v.lemma_.lower() in self.intentions for v in (verb, *g.governors(verb))):
+            gaps.append("goal")  # "proposed to eradicate 30,000 hectares": a target or a forecast, not a count
         if words & self.scope_parts:
             gaps.append("scope")
         text = " ".join(t.lower_ for t in doc if inside(t.idx))
@@ -240,8 +261,9 @@ class FigureExtractor:
         """Level or change, and the sign of a change, from the words around the number."""
         before = [w.lower() for w in _WORD.findall(sentence[: q.start])]
         after = [w.lower() for w in _WORD.findall(sentence[q.end :])][:2]
-        if before and before[-1] in self.level_markers:
-            return "level", 1
+        named = [w for w in before[-3:] if w not in _DETERMINERS]
+        if named and named[-1] in self.level_markers:
+            return "level", 1  # "to 253,000", "from the 230,000 it measured"
         after_number = re.split(r"\d[\d.,]*", q.raw, maxsplit=1)[-1]  # "six more people", not "no more than 6"
         counted = [w.lower() for w in _WORD.findall(after_number)] + after[:1]
         bounded = q.qualifier in ("more_than", "less_than", "up_to", "at_least")  # "no more than six"

@@ -97,6 +97,18 @@ def phrase(token: Token) -> Span:
     return doc[left : right + 1]
 
 
+RELATIVE_PRONOUNS = {"who", "whom", "which", "that", "whose"}
+
+
+def antecedent(token: Token) -> Token:
+    """What a relative pronoun stands for: "Smith, whom the ministry fined" -> Smith."""
+    if token.lower_ in RELATIVE_PRONOUNS and token.tag_ in ("WP", "WDT", "WP$"):
+        clause = clause_of(token)
+        if clause.dep_ in ("relcl", "acl") and clause.head.i != clause.i:
+            return clause.head
+    return token
+
+
 def clause_of(token: Token) -> Token:
     """The verb heading the clause a token belongs to (the token itself when it is a verb)."""
     t = token
@@ -152,11 +164,14 @@ def negated(token: Token) -> bool:
 
 
 def governors(token: Token) -> Iterator[Token]:
-    """The clause heads above a token's clause: "Smith said [that X did Y]" -> said."""
+    """The clause heads above a token's clause: "Smith said [that X did Y]" -> said. A relative clause
+    describes a noun; the verb above that noun does not govern it ("Smith, whom X fined, denied ...")."""
     t = clause_of(token)
     seen = 0
     while t.head.i != t.i and seen < 8:
         seen += 1
+        if t.dep_ in ("relcl", "acl"):
+            return
         if t.dep_ in CLAUSE_LINKS or t.dep_ in ("prep", "pobj"):
             t = clause_of(t.head)
             yield t
@@ -179,7 +194,8 @@ def clause_tokens(token: Token) -> set[int]:
         keep.add(t.i)
         for c in t.children:
             is_clause = c.dep_ in _SUBCLAUSES or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))
-            if is_clause and not (c.left_edge.i <= token.i <= c.right_edge.i):
+            describes_token = c.dep_ == "relcl" and t.i in (token.i, token.head.i)  # "230,000 ha it measured in 2022"
+            if is_clause and not describes_token and not (c.left_edge.i <= token.i <= c.right_edge.i):
                 continue
             stack.append(c)
     if clause.dep_ in ("relcl", "acl") and clause.head.i != clause.i:

@@ -64,6 +64,7 @@ class PositionReader:
         self.conditions = {w.lower() for w in grammar.get("conditions", [])}
         self.adjunct_preps = {w.lower() for w in grammar.get("adjunct_prepositions", [])}
         self.obligation = {w.lower() for w in grammar.get("obligation", [])}
+        self.obligation |= {w.lower() for w in grammar.get("deliberation", [])}
         self.evaluative = {w.lower() for w in grammar.get("evaluative_verbs", [])}
 
     def read(self, doc: Doc, context: str | None) -> list[Position]:
@@ -208,7 +209,8 @@ class PositionReader:
         return 0
 
     def _obliged(self, cue: Token) -> bool:
-        """A stance word under need / have to / must is someone's demand on the subject, not its stance."""
+        """A stance word under need / have to / must is someone's demand on the subject, not its stance;
+        under consider / weigh it is not taken yet."""
         clause = g.clause_of(cue)
         if any(c.dep_ == "aux" and c.lower_ in self.obligation for c in clause.children):
             return True
@@ -298,6 +300,7 @@ class PositionReader:
         return None, "holder"
 
     def _name(self, token: Token) -> tuple[str | None, str]:
+        token = g.antecedent(token)
         span = g.phrase(token)
         matches = self.profile.actor_index.find(span.text)
         keys = {m.key for m in matches}
