@@ -124,3 +124,20 @@ def test_public_api_is_exactly_all():
         "warehouse",
     }
     assert exported - modules == set(monitor.__all__)
+
+
+def test_explain_shows_both_readings_and_why(filled_db):
+    import duckdb
+
+    con = duckdb.connect(str(filled_db), read_only=True)
+    alert_id, explanation = con.execute("SELECT alert_id, explanation FROM alerts").fetchone()
+    con.close()
+    assert "same subject, metric, kind, period and unit" in explanation
+    result = runner.invoke(app, ["explain", "--db", str(filled_db), alert_id[:8]])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    assert "read as subject Colombia, metric U.S. assistance (level), period 2024" in out
+    assert "$410 million" in out and "$600 million" in out
+    assert "why the same thing:" in out and "intervals cannot overlap" in out
+    missing = runner.invoke(app, ["explain", "--db", str(filled_db), "zzzz"])
+    assert missing.exit_code == 1 and "no alert with id 'zzzz'" in missing.output
