@@ -130,3 +130,13 @@ def test_from_to_shares_the_unit_and_each_number_its_year(extractor):
 def test_previous_year_is_relative_to_the_year_named(extractor):
     _, before = figures(extractor, "Coca reached 253,000 hectares in 2023, up from 230,000 the previous year.")
     assert (before.kind, before.value, before.period) == ("level", 230_000, "2022")
+
+
+def test_hostile_sentences_are_skipped_and_the_rest_is_read(extractor):
+    """A 5 MB "sentence" without a full stop and a 1 MB token yield no claim, and cost no more than
+    reading past them (without the cap, reading a 40 kB sentence took 9 s and grew with its square)."""
+    claim = "Coca cultivation in Colombia reached 253,000 hectares in 2023. "
+    junk = "Colombia coca hectares 253,000 in 2023 and Petro said " * 100_000
+    token = "x" * 1_000_000
+    found = extractor.extract(claim + junk + " " + token, PUBLISHED).figures
+    assert [(f.value, f.period) for f in found] == [(253_000, "2023")]

@@ -18,6 +18,12 @@ from monitor.text import claim_sentences
 
 __all__ = ["ClaimExtractor", "Claims", "PageText", "extract_page"]
 
+# A "sentence" longer than this is a list, a table or text without full stops: no claim is read from it,
+# and reading it would cost time that grows with the square of its length.
+MAX_CLAIM_SENTENCE_CHARS = 2_000
+# Claims are read from the first this-many characters of a text (a long article is about 30,000).
+MAX_CLAIM_TEXT_CHARS = 300_000
+
 
 @dataclass
 class Claims:
@@ -42,7 +48,7 @@ class ClaimExtractor:
     def extract(self, text: str, published: date | None) -> Claims:
         claims = Claims()
         context: str | None = None
-        sentences = claim_sentences(text)
+        sentences = [s for s in claim_sentences(text[:MAX_CLAIM_TEXT_CHARS]) if len(s) <= MAX_CLAIM_SENTENCE_CHARS]
         # only sentences that may hold an event or a position are parsed: the parser is the costly stage
         candidates = [
             s for s in sentences if self._may_hold_event(s) or self.topics.find(s) or self.figures.quantities.read(s)
