@@ -110,6 +110,15 @@ def print_summary(summary: PassSummary) -> None:
         console.print(f"  read  {alert.explanation}", markup=False)
 
 
+def _read(settings: Settings, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """Rows of a read-only query; a warehouse that cannot be read ends the command with one clear line."""
+    try:
+        with Warehouse.open(settings.db, read_only=True, lock_timeout=settings.lock_timeout) as wh:
+            return wh.query(sql, params)[1]
+    except MonitorError as exc:
+        raise _fail(exc) from exc
+
+
 @app.command()
 def alerts(
     config: ConfigOpt = None,
@@ -117,16 +126,12 @@ def alerts(
     limit: Annotated[int, typer.Option(help="how many, newest first")] = 20,
 ) -> None:
     """Show recent alerts with both evidence sentences."""
-    settings = _settings(config, db=db)
-    try:
-        with Warehouse.open(settings.db, read_only=True, lock_timeout=settings.lock_timeout) as wh:
-            _, rows = wh.query(
-                "SELECT created_at, kind, confidence, summary, article_url, new_evidence, prior_url, prior_evidence, "
-                "notified_at, alert_id, explanation FROM alerts ORDER BY created_at DESC, alert_id LIMIT ?",
-                [limit],
-            )
-    except MonitorError as exc:
-        raise _fail(exc) from exc
+    rows = _read(
+        _settings(config, db=db),
+        "SELECT created_at, kind, confidence, summary, article_url, new_evidence, prior_url, prior_evidence, "
+        "notified_at, alert_id, explanation FROM alerts ORDER BY created_at DESC, alert_id LIMIT ?",
+        [limit],
+    )
     if not rows:
         console.print("no alerts")
     for created, kind, conf, summary, url, new_ev, prior_url, prior_ev, notified, aid, explanation in rows:
@@ -144,16 +149,12 @@ def explain(
     db: DbOpt = None,
 ) -> None:
     """Show how an alert's two claims were read and why they were judged to be about the same thing."""
-    settings = _settings(config, db=db)
-    try:
-        with Warehouse.open(settings.db, read_only=True, lock_timeout=settings.lock_timeout) as wh:
-            _, rows = wh.query(
-                "SELECT alert_id, kind, summary, article_url, prior_url, new_evidence, prior_evidence, explanation, "
-                "confidence FROM alerts WHERE alert_id LIKE ? || '%' ORDER BY alert_id",
-                [alert_id],
-            )
-    except MonitorError as exc:
-        raise _fail(exc) from exc
+    rows = _read(
+        _settings(config, db=db),
+        "SELECT alert_id, kind, summary, article_url, prior_url, new_evidence, prior_evidence, explanation, "
+        "confidence FROM alerts WHERE alert_id LIKE ? || '%' ORDER BY alert_id",
+        [alert_id],
+    )
     if not rows:
         err.print(f"no alert with id {alert_id!r}: `monitor alerts` lists them", markup=False)
         raise typer.Exit(1)

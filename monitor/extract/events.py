@@ -261,18 +261,8 @@ class EventReader:
 
     def _name(self, token: Token) -> tuple[str | None, str]:
         """The profile actor a noun phrase names, or None when it names none or several."""
-        token = g.antecedent(token)
-        span = g.phrase(token)
-        matches = self.profile.actor_index.find(span.text)
-        keys = {m.key for m in matches}
-        if len(keys) == 1:
-            return keys.pop(), ""
-        if not keys:
-            return None, "actor-unknown"
-        head = [m for m in matches if span.start_char + m.start <= token.idx < span.start_char + m.end]
-        if head:
-            return head[0].key, ""
-        return None, "actor-ambiguous"
+        name, why = g.named_actor(self.profile.actor_index, token)
+        return name, f"actor-{why}" if why else ""
 
     # ---------------------------------------------------------------- when
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from monitor.errors import ConfigError
+from monitor.text import PhraseIndex
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -107,6 +108,23 @@ def antecedent(token: Token) -> Token:
         if clause.dep_ in ("relcl", "acl") and clause.head.i != clause.i:
             return clause.head
     return token
+
+
+def named_actor(actor_index: PhraseIndex, token: Token) -> tuple[str | None, str]:
+    """The profile actor a noun phrase names (a relative pronoun's antecedent's): the only one named in
+    it, or the one at its head; else None and why ("unknown", "ambiguous")."""
+    token = antecedent(token)
+    span = phrase(token)
+    matches = actor_index.find(span.text)
+    keys = {m.key for m in matches}
+    if len(keys) == 1:
+        return keys.pop(), ""
+    if not keys:
+        return None, "unknown"
+    head = [m for m in matches if span.start_char + m.start <= token.idx < span.start_char + m.end]
+    if head:
+        return head[0].key, ""
+    return None, "ambiguous"
 
 
 def clause_of(token: Token) -> Token:

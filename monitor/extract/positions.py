@@ -300,16 +300,8 @@ class PositionReader:
         return None, "holder"
 
     def _name(self, token: Token) -> tuple[str | None, str]:
-        token = g.antecedent(token)
-        span = g.phrase(token)
-        matches = self.profile.actor_index.find(span.text)
-        keys = {m.key for m in matches}
-        if len(keys) == 1:
-            return keys.pop(), ""
-        head = [m for m in matches if span.start_char + m.start <= token.idx < span.start_char + m.end]
-        if head:
-            return head[0].key, ""
-        return None, "holder"
+        name, why = g.named_actor(self.profile.actor_index, token)
+        return name, "holder" if why else ""
 
     # ---------------------------------------------------------------- in time
 
