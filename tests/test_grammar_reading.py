@@ -211,3 +211,16 @@ def test_the_base_level_of_a_rise_is_a_level(extractor):
 def test_a_persons_plot_is_not_the_countrys_figure(extractor):
     (f,) = figures(extractor, "A farmer in the hills said he grew coca on three hectares in 2023.")
     assert not f.complete
+
+
+def test_an_unknown_verb_between_does_not_become_support(extractor):
+    for sentence in (
+        "Petro said Colombia would cease buying American helicopters.",
+        "Petro said Colombia would avoid buying American helicopters.",
+    ):
+        assert all(p.stance != "support" for p in positions(extractor, sentence)), sentence
+
+
+def test_the_first_item_of_a_list_does_not_judge_the_next(extractor):
+    found = positions(extractor, "Trump said he was issuing a travel ban and visa sanctions on Colombian officials.")
+    assert all(p.stance != "oppose" for p in found)

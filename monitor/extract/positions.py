@@ -46,6 +46,8 @@ _PASSABLE = {
 }
 _FUTURE = {"will", "would", "'ll", "wo", "shall"}
 MAX_WALK = 7
+# Verbs through which a commitment passes unchanged to the topic verb ("would go on / keep buying").
+_CONTINUING = {"go", "keep", "continue", "carry"}
 
 
 class PositionReader:
@@ -146,6 +148,8 @@ class PositionReader:
         while t.dep_ in ("xcomp", "pcomp", "prep", "pobj") and t.head.i != t.i and len(chain) < 5:
             t = t.head
             chain.append(t)  # "would go on buying": the auxiliaries sit on "go"
+        if any(v.pos_ == "VERB" and v.lemma_.lower() not in _CONTINUING for v in chain[1:]):
+            return None  # "would cease buying", "would avoid buying": an unknown verb between may turn it round
         if self._obliged(chain[-1]):
             return None
         aux = {c.lower_ for v in chain for c in v.children if c.dep_ in ("aux", "neg", "advmod")}
@@ -175,6 +179,8 @@ class PositionReader:
             link, t = t.dep_, t.head
             if link == "conj" and t.pos_ in ("VERB", "AUX"):
                 return None  # "... was meddling and should be sanctioned": two clauses, two stances
+            if link == "conj":
+                continue  # "a travel ban and visa sanctions": a list, the first item does not judge the next
             polarity = self._polarity(t)
             if polarity:
                 if link == "nsubj" and t.pos_ == "VERB" and polarity > 0 and g.object_of(t) is not None:
