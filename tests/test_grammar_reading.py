@@ -224,3 +224,14 @@ def test_an_unknown_verb_between_does_not_become_support(extractor):
 def test_the_first_item_of_a_list_does_not_judge_the_next(extractor):
     found = positions(extractor, "Trump said he was issuing a travel ban and visa sanctions on Colombian officials.")
     assert all(p.stance != "oppose" for p in found)
+
+
+def test_a_year_of_another_thing_or_a_definite_last_year_is_not_the_period(extractor):
+    (goal,) = figures(extractor, "Eradication reached 14,200 hectares, under half the goal set for 2025.")
+    assert goal.period is None
+    (ledger,) = figures(
+        extractor, "In 2022, the last year for which the ledger is complete, U.S. assistance reached $391 million."
+    )
+    assert ledger.period == "2022"
+    (end,) = figures(extractor, "At the end of 2023, coca covered 253,000 hectares in Colombia.")
+    assert end.period == "2023"

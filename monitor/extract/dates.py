@@ -64,6 +64,7 @@ _YEAR_RANGE = re.compile(
     r"(?P<b>(?:19|20)\d{2}|\d{2})(?!\d)",
     re.IGNORECASE,
 )
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|its|their|his|her|our)\s+$", re.IGNORECASE)
 # "a year earlier" names the previous year, not a yearly rate
 _NOT_A_RATE = re.compile(r"^\s*(?:earlier|before|ago|later|after|prior)\b", re.IGNORECASE)
 
@@ -157,6 +158,8 @@ class PeriodReader:
                 spans.append(Span(pm.start, pm.end, str(base - 1)))
         if published is not None:
             for pm in self.last_year.find(sentence):
+                if _DEFINITE_BEFORE.search(sentence[: pm.start]):
+                    continue  # "the last year for which figures exist" is no relative year
                 spans.append(Span(pm.start, pm.end, str(published.year - 1)))
             for pm in self.this_year.find(sentence):
                 spans.append(Span(pm.start, pm.end, str(published.year)))

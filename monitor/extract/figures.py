@@ -45,6 +45,7 @@ class FigureExtractor:
         self.tally_markers = [w.lower() for w in grammar.get("tally_markers", [])]
         self.persons = {w.lower() for w in grammar.get("persons", [])}
         self.intentions = {w.lower() for w in grammar.get("intent_verbs", [])}
+        self.temporal_nouns = {w.lower() for w in grammar.get("temporal_nouns", [])}
 
     def extract(self, sentence: str, published: date | None, doc: Doc | None = None) -> list[Figure]:
         """The figures of a sentence; with its parse, each number's metric, subject and period are read
@@ -76,7 +77,7 @@ class FigureExtractor:
             low, high = interval(q, value)
             base = self._base_year(sentence, inside) if kind == "change" else None
             period = self._own_period(doc, sentence, q, published, base) or self.periods.period_near(
-                sentence, q.start, q.end, published, self._period_filter(doc, inside, base)
+                sentence, q.start, q.end, published, self._period_filter(doc, inside, base, self._number(doc, q))
             )
             if period is None and doc is not None:
                 period = self._period_of_head_clause(doc, sentence, q, published)
@@ -149,11 +150,11 @@ class FigureExtractor:
         aside = {t.i for c in number.children if c.dep_ == "appos" for t in c.subtree}  # ", a figure that ..."
         own = {t.idx for t in number.subtree if t.i not in aside}
         return self.periods.period_near(
-            sentence, q.start, q.end, published, self._period_filter(doc, lambda offset: offset in own, base)
+            sentence, q.start, q.end, published, self._period_filter(doc, lambda offset: offset in own, base, number)
         )
 
     def _period_filter(
-        self, doc: Doc | None, inside: Callable[[int], bool], base: tuple[int, int] | None
+        self, doc: Doc | None, inside: Callable[[int], bool], base: tuple[int, int] | None, number: Token | None = None
     ) -> Callable[[int], bool]:
         """Periods the number's clause gives, leaving out years that name another thing and the base year
         a change is measured against ("14% more than in 2023" is not a 2023 change)."""
@@ -161,7 +162,7 @@ class FigureExtractor:
         def keep(offset: int) -> bool:
             if base is not None and offset == base[0]:
                 return False
-            return inside(offset) and not (doc is not None and self._modifies_another_noun(doc, offset))
+            return inside(offset) and not (doc is not None and self._modifies_another_noun(doc, offset, number))
 
         return keep
 
@@ -173,13 +174,36 @@ class FigureExtractor:
                 return m.start("year"), int(m.group("year"))
         return None
 
-    @staticmethod
-    def _modifies_another_noun(doc: Doc, offset: int) -> bool:
-        """A year that names another thing ("the 2016 peace accord") is not the figure's period."""
+    def _modifies_another_noun(self, doc: Doc, offset: int, number: Token | None = None) -> bool:
+        """A year that names another thing ("the 2016 peace accord", "the goal for 2025") is not the
+        figure's period; a year of a time ("at the end of 2023") or of the number's own phrase is."""
         token = next((t for t in doc if t.idx == offset), None)
         if token is None or not token.like_num:
             return False
-        return token.dep_ in ("compound", "nummod", "amod", "nmod", "poss") and token.head.pos_ in ("NOUN", "PROPN")
+        if token.dep_ in ("compound", "nummod", "amod", "nmod", "poss") and token.head.pos_ in ("NOUN", "PROPN"):
+            return True
+        own: set[int] = set()
+        if number is not None:
+            phrase_head = number
+            if number.dep_ == "pobj" and number.head.dep_ == "prep" and number.head.head.pos_ in ("NOUN", "PROPN"):
+                phrase_head = number.head.head  # "a haul of 850 tonnes in 2024"
+            elif number.head.pos_ in ("NOUN", "PROPN"):
+                phrase_head = number.head  # "a 9% increase in the harvest in 2024"
+            own = {x.i for x in phrase_head.subtree}
+        t = token
+        for _ in range(5):  # up through "of", "for", "in" to the first noun or verb
+            if t.head.i == t.i:
+                return False
+            t = t.head
+            if t.i in own:
+                return False
+            if t.pos_ in ("VERB", "AUX"):
+                if t.dep_ in ("acl", "relcl") and (number is None or g.clause_of(number).i != t.i):
+                    continue  # "the goal set for 2025": the verb describes another noun
+                return False
+            if t.pos_ in ("NOUN", "PROPN"):
+                return t.lemma_.lower() not in self.temporal_nouns
+        return False
 
     def _period_of_head_clause(self, doc: Doc, sentence: str, q: Quantity, published: date | None) -> str | None:
         """A participial clause shares the time of the clause it hangs on: "produced 2,600 tons last year,
@@ -219,6 +243,9 @@ class FigureExtractor:
             if len(keys) > 1:
                 return None, "subject-ambiguous"
         return None, ""
+
+    def _number(self, doc: Doc | None, q: Quantity) -> Token | None:
+        return self._token_at(doc, q) if doc is not None and doc.has_annotation("DEP") else None
 
     @staticmethod
     def _token_at(doc: Doc, q: Quantity) -> Token:
