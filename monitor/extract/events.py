@@ -49,6 +49,7 @@ class EventReader:
         self.speech = {w.lower() for w in lex.get("report_verbs", [])}
         self.modals = {w.lower() for w in lex.get("modals", [])}
         self.intent = {w.lower() for w in lex.get("intent_verbs", [])}
+        self.refusal = {w.lower() for w in lex.get("refusal_verbs", [])}
         self.conditions = {w.lower() for w in lex.get("conditions", [])}
         self.past_markers = {w.lower() for w in lex.get("past_markers", [])}
         self.context: str | None = None
@@ -157,7 +158,7 @@ class EventReader:
             return True
         if modals & ANNOUNCED_MODALS and self._person_intends(clause):
             return True  # "Trump said he would impose tariffs": a person's intention, not a decision taken
-        return any(_lemma_in(v, self.intent) for v in g.governors(clause))
+        return any(_lemma_in(v, self.intent | self.refusal) for v in g.governors(clause))
 
     def _person_intends(self, clause: Token) -> bool:
         """A person (not a government or an agency) says what they will do."""
@@ -228,14 +229,14 @@ class EventReader:
                 return []
             if patient.lower_ in OBJECT_PRONOUNS:
                 return [self._speaker_of(t)]  # "Smith said the ministry fined him"
-            return [self._name(item) for item in g.conjuncts(patient)]
+            return [self._name(item, "target") for item in g.conjuncts(patient)]
         patients = []
         for c in t.children:
             if c.dep_ == "prep" and c.lower_ in ("of", "against", "on"):
                 patients += g.children(c, "pobj")
         if not patients:
             patients = g.children(t, "poss")
-        return [self._name(item) for p in patients for item in g.conjuncts(p)]
+        return [self._name(item, "target") for p in patients for item in g.conjuncts(p)]
 
     def _owners(self, obj: Token, actor: str | None) -> list[tuple[str | None, str]]:
         """Whose the object is: "Smith's licence", "the licence of Smith", "arms from France", and "his
@@ -249,20 +250,20 @@ class EventReader:
                 if person is not None and person.kind == "person":
                     found.append((self.context, ""))
             elif c.dep_ == "poss" and c.lower_ not in PRONOUNS | {"its", "their", "his", "her", "our"}:
-                found.append(self._name(c))
+                found.append(self._name(c, "target"))
             elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "in", "for"):
-                found += [self._name(p) for p in g.children(c, "pobj")]
+                found += [self._name(p, "target") for p in g.children(c, "pobj")]
             elif c.dep_ in ("compound", "amod"):
-                modifiers.append(self._name(c))
+                modifiers.append(self._name(c, "target"))
         found = [f for f in found if f[0] is not None and f[0] != actor]
         if found:
             return found
         return [(name, "") for name, _ in modifiers if name is not None and name != actor]
 
-    def _name(self, token: Token) -> tuple[str | None, str]:
-        """The profile actor a noun phrase names, or None when it names none or several."""
+    def _name(self, token: Token, role: str = "actor") -> tuple[str | None, str]:
+        """The profile actor a noun phrase names, or None (and why, for the actor or target role)."""
         name, why = g.named_actor(self.profile.actor_index, token)
-        return name, f"actor-{why}" if why else ""
+        return name, f"{role}-{why}" if why else ""
 
     # ---------------------------------------------------------------- when
 
@@ -305,6 +306,14 @@ class EventReader:
         return any(c.lower_ in self.past_markers for c in t.children if c.dep_ in ("amod", "det", "advmod"))
 
 
+_DATE_WORDS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "jan", "jan.", "january", "feb", "feb.", "february", "mar", "mar.", "march", "apr", "apr.", "april", "may",
+    "jun", "june", "jul", "july", "aug", "aug.", "august", "sep", "sep.", "sept", "sept.", "september",
+    "oct", "oct.", "october", "nov", "nov.", "november", "dec", "dec.", "december",
+}  # fmt: skip
+
+
 def _date_anchor(root: Token, trigger: Token) -> Token | None:
     """The word a date attaches to: the first verb or the trigger above it; None when it belongs to
     another noun first ("a September 9 report"). "X on Monday recalled" (the date hung on the subject
@@ -316,6 +325,8 @@ def _date_anchor(root: Token, trigger: Token) -> Token | None:
         previous, t = t, t.head
         if t.i == trigger.i or t.pos_ in ("VERB", "AUX"):
             return t
+        if t.lower_ in _DATE_WORDS:
+            continue  # "Wednesday, Sept. 24": the weekday and the date are one expression
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ != "pobj":
             if previous.dep_ == "prep" and t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX"):
                 return t.head

@@ -44,7 +44,7 @@ class FigureExtractor:
         self.scope_parts = {w.lower() for w in grammar.get("scope_parts", [])}
         self.tally_markers = [w.lower() for w in grammar.get("tally_markers", [])]
         self.persons = {w.lower() for w in grammar.get("persons", [])}
-        self.intentions = {w.lower() for w in grammar.get("intent_verbs", [])}
+        self.intentions = {w.lower() for w in grammar.get("intent_verbs", []) + grammar.get("refusal_verbs", [])}
         self.temporal_nouns = {w.lower() for w in grammar.get("temporal_nouns", [])}
 
     def extract(self, sentence: str, published: date | None, doc: Doc | None = None) -> list[Figure]:
