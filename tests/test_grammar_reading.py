@@ -235,3 +235,8 @@ def test_a_year_of_another_thing_or_a_definite_last_year_is_not_the_period(extra
     assert ledger.period == "2022"
     (end,) = figures(extractor, "At the end of 2023, coca covered 253,000 hectares in Colombia.")
     assert end.period == "2023"
+
+
+def test_a_year_of_the_measured_thing_is_the_period(extractor):
+    (f,) = figures(extractor, "U.S. assistance to Colombia in 2023 totaled roughly $410 million, analysts said.")
+    assert (f.period, f.complete) == ("2023", True)

@@ -202,7 +202,10 @@ class FigureExtractor:
                     continue  # "the goal set for 2025": the verb describes another noun
                 return False
             if t.pos_ in ("NOUN", "PROPN"):
-                return t.lemma_.lower() not in self.temporal_nouns
+                measured = (
+                    number is not None and t.dep_ in ("nsubj", "nsubjpass") and t.head.i == g.clause_of(number).i
+                )  # "aid to Peru in 2023 totaled $410 million": the year of what the clause measures
+                return not measured and t.lemma_.lower() not in self.temporal_nouns
         return False
 
     def _period_of_head_clause(self, doc: Doc, sentence: str, q: Quantity, published: date | None) -> str | None:
