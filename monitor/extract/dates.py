@@ -38,6 +38,8 @@ _MONTHS = {
 }
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# Words that are part of a date expression ("Wednesday, Sept. 24"), without their full stop.
+DATE_WORDS = frozenset(_MONTHS) | frozenset(_WEEKDAYS)
 _MONTH_DAY = re.compile(
     rf"\b(?P<month>{_MONTH_RE})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d{{2}}))?",
     re.IGNORECASE,

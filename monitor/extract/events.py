@@ -22,6 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from monitor.extract import grammar as g
+from monitor.extract.dates import DATE_WORDS
 from monitor.models import EventMention
 from monitor.profile import Action, TopicProfile
 
@@ -306,14 +307,6 @@ class EventReader:
         return any(c.lower_ in self.past_markers for c in t.children if c.dep_ in ("amod", "det", "advmod"))
 
 
-_DATE_WORDS = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "jan", "jan.", "january", "feb", "feb.", "february", "mar", "mar.", "march", "apr", "apr.", "april", "may",
-    "jun", "june", "jul", "july", "aug", "aug.", "august", "sep", "sep.", "sept", "sept.", "september",
-    "oct", "oct.", "october", "nov", "nov.", "november", "dec", "dec.", "december",
-}  # fmt: skip
-
-
 def _date_anchor(root: Token, trigger: Token) -> Token | None:
     """The word a date attaches to: the first verb or the trigger above it; None when it belongs to
     another noun first ("a September 9 report"). "X on Monday recalled" (the date hung on the subject
@@ -325,7 +318,7 @@ def _date_anchor(root: Token, trigger: Token) -> Token | None:
         previous, t = t, t.head
         if t.i == trigger.i or t.pos_ in ("VERB", "AUX"):
             return t
-        if t.lower_ in _DATE_WORDS:
+        if t.lower_.rstrip(".") in DATE_WORDS:
             continue  # "Wednesday, Sept. 24": the weekday and the date are one expression
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ != "pobj":
             if previous.dep_ == "prep" and t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX"):
