@@ -99,7 +99,6 @@ class Lexicon(_Model):
     qualifiers: dict[str, list[str]]
     change: dict[str, list[str]]
     periods: dict[str, list[str]]
-    dates: dict[str, list[str]]
     stance: dict[str, list[str]]
     units: dict[str, Unit]
     multipliers: dict[str, float]

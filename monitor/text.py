@@ -253,17 +253,3 @@ class PhraseIndex:
 
     def __bool__(self) -> bool:
         return bool(self._keys)
-
-
-_WORD_TOKEN = re.compile(r"[\w']+")
-
-
-def words_before(text: str, at: int, n: int) -> list[str]:
-    """The last `n` words before offset `at`, lower-cased: the window negation and hedging are read from."""
-    return [w.lower() for w in _WORD_TOKEN.findall(text[:at])][-n:]
-
-
-def words_between(text: str, start: int, end: int) -> int:
-    """How many words lie between two character offsets (order-blind)."""
-    lo, hi = sorted((start, end))
-    return len(_WORD_TOKEN.findall(text[lo:hi]))

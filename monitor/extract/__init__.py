@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -50,13 +51,12 @@ class ClaimExtractor:
         context: str | None = None
         sentences = [s for s in claim_sentences(text[:MAX_CLAIM_TEXT_CHARS]) if len(s) <= MAX_CLAIM_SENTENCE_CHARS]
         # only sentences that may hold an event or a position are parsed: the parser is the costly stage
-        candidates = [
-            s for s in sentences if self._may_hold_event(s) or self.topics.find(s) or self.figures.quantities.read(s)
-        ]
+        quantities = {s: self.figures.quantities.read(s) for s in sentences}
+        candidates = [s for s in sentences if quantities[s] or self._may_hold_event(s) or self.topics.find(s)]
         parsed = dict(zip(candidates, grammar.parse(candidates), strict=True))
         for sentence in sentences:
             doc = parsed.get(sentence)
-            claims.figures.extend(self.figures.extract(sentence, published, doc))
+            claims.figures.extend(self.figures.extract(sentence, published, doc, quantities[sentence]))
             if doc is not None and doc.has_annotation("DEP"):
                 claims.positions.extend(self.positions.read(doc, context))
                 claims.events.extend(self.events.read(doc, find_dates(sentence, published), context))
@@ -69,10 +69,6 @@ class ClaimExtractor:
         return any(w.startswith(self.action_words) for w in words)
 
 
-def _word_stems(words: object) -> tuple[str, ...]:
-    """Prefixes that any inflection of the words starts with ("strike" -> "stri", "struck" is irregular)."""
-    stems = set()
-    for w in words:  # type: ignore[attr-defined]
-        w = str(w).lower()
-        stems.add(w[: max(3, len(w) - 3)])
-    return tuple(sorted(stems))
+def _word_stems(words: Iterable[str]) -> tuple[str, ...]:
+    """Prefixes that any inflection of the words starts with ("strike" -> "str", so "struck" too)."""
+    return tuple(sorted({w.lower()[: max(3, len(w) - 3)] for w in words}))

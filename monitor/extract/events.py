@@ -212,11 +212,10 @@ class EventReader:
     def _speaker_of(self, t: Token) -> tuple[str | None, str]:
         """ "The State Department said it would revoke ...": the pronoun is the speaker."""
         for verb in g.reporting_verbs(t, self.speech):
-            if _lemma_in(verb, self.speech):
-                subject = g.subject_of(verb)
-                if subject is not None and subject.lower_ not in PRONOUNS:
-                    return self._name(subject)
-                return None, "actor"
+            subject = g.subject_of(verb)
+            if subject is not None and subject.lower_ not in PRONOUNS:
+                return self._name(subject)
+            return None, "actor"
         return None, "actor"
 
     def _targets(self, trigger: Trigger, actor: str | None) -> list[tuple[str | None, str]]:

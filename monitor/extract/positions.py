@@ -293,13 +293,12 @@ class PositionReader:
 
     def _speaker(self, cue: Token, context: str | None) -> tuple[str | None, str]:
         for verb in g.reporting_verbs(cue, self.report):
-            if verb.lemma_.lower() in self.report:
-                subject = g.subject_of(verb)
-                if subject is None:
-                    return None, "holder"
-                if subject.lower_ in PRONOUNS:
-                    return (context, "") if context else (None, "holder")
-                return self._name(subject)
+            subject = g.subject_of(verb)
+            if subject is None:
+                return None, "holder"
+            if subject.lower_ in PRONOUNS:
+                return (context, "") if context else (None, "holder")
+            return self._name(subject)
         subject = g.subject_of(g.clause_of(cue))
         if subject is not None and subject.lower_ in PRONOUNS and subject.i == 0 and context:
             return context, ""  # "He rejected ...": the last sentence's subject
