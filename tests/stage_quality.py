@@ -37,13 +37,11 @@ def _same_value(a: float, b: float) -> bool:
 
 
 def _actors_match(profile: Any, got: str | None, want: str | None) -> bool:
-    """The same actor, or an actor and its own government ("Trump" for "United States")."""
-    if got is None or want is None:
-        return False
-    if got == want:
-        return True
-    a, b = profile.actor_by_name.get(got), profile.actor_by_name.get(want)
-    return a is not None and b is not None and (a.country == b.name or b.country == a.name)
+    """The same actor, or an actor and its own government ("Trump" for "United States"); an unread actor
+    matches nothing."""
+    from monitor.contradict import actors_compatible
+
+    return got is not None and want is not None and actors_compatible(profile, got, want)
 
 
 def score(name: str) -> dict[str, dict[str, float]]:

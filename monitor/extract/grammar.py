@@ -225,8 +225,9 @@ def clause_tokens(token: Token) -> set[int]:
 def reporting_verbs(token: Token, lemmas: set[str]) -> Iterator[Token]:
     """The verbs that report a token's clause: "X said [that ...]" above it, or a "..., he said," tag
     hung on it or on a clause above it."""
-    for verb in (clause_of(token), *governors(token)):
-        if verb.i != clause_of(token).i and verb.lemma_.lower() in lemmas:
+    own = clause_of(token)
+    for verb in (own, *governors(token)):
+        if verb.i != own.i and verb.lemma_.lower() in lemmas:
             yield verb
         for c in verb.children:
             if c.dep_ == "parataxis" and c.lemma_.lower() in lemmas:
