@@ -46,6 +46,7 @@ class FigureExtractor:
         self.persons = {w.lower() for w in grammar.get("persons", [])}
         self.intentions = {w.lower() for w in grammar.get("intent_verbs", []) + grammar.get("refusal_verbs", [])}
         self.temporal_nouns = {w.lower() for w in grammar.get("temporal_nouns", [])}
+        self.goal_nouns = {w.lower() for w in grammar.get("goal_nouns", []) if " " not in w}
 
     def extract(
         self,
@@ -98,8 +99,13 @@ class FigureExtractor:
                 gaps.append("period-range")  # "from X in 2022 to 2023": which year is the level's?
             elif kind == "change" and period.isdigit():
                 # a change "in 2023" is the change from 2022, unless the sentence names its base year
-                start = base[1] if base is not None and base[1] < int(period) else int(period) - 1
-                period = f"{start}-{period}"
+                # or the clause names the two years it runs between ("to X in 2023 from Y the year before")
+                years = self._clause_years(sentence, published, self._period_filter(doc, inside, None, number))
+                if base is None and len(years) == 2 and int(period) in years:
+                    period = f"{min(years)}-{max(years)}"
+                else:
+                    start = base[1] if base is not None and base[1] < int(period) else int(period) - 1
+                    period = f"{start}-{period}"
             grammatical, subject_gap = self._grammatical_subject(doc, number, inside, metric)
             subject = grammatical or self.profile.story.default_subject
             if grammatical is None and not subject_gap:
@@ -180,6 +186,10 @@ class FigureExtractor:
             return inside(offset) and not (doc is not None and self._modifies_another_noun(doc, offset, number))
 
         return keep
+
+    def _clause_years(self, sentence: str, published: date | None, keep: Callable[[int], bool]) -> set[int]:
+        """The single years the number's clause names."""
+        return {int(s.value) for s in self.periods.periods(sentence, published) if s.value.isdigit() and keep(s.start)}
 
     @staticmethod
     def _base_year(sentence: str, inside: Callable[[int], bool]) -> tuple[int, int] | None:
@@ -285,7 +295,7 @@ class FigureExtractor:
                 scoping += list(t.subtree)
         words = {t.lemma_.lower() for t in scoping if inside(t.idx)}
         gaps = []
-        if any(v.lemma_.lower() in self.intentions for v in (verb, *g.governors(verb))):
+        if any(v.lemma_.lower() in self.intentions for v in (verb, *g.governors(verb))) or self._names_goal(number):
             gaps.append("goal")  # "proposed to eradicate 30,000 hectares": a target or a forecast, not a count
         if words & self.scope_parts:
             gaps.append("scope")
@@ -301,11 +311,24 @@ class FigureExtractor:
             gaps.append("subject-list")
         return gaps
 
+    def _names_goal(self, number: Token) -> bool:
+        """The number's own noun phrase is a target ("a 30,000-hectare goal", "a goal of 30,000 hectares")."""
+        t = number
+        for _ in range(4):
+            if t.dep_ not in ("nummod", "compound", "amod", "npadvmod", "pobj", "prep", "quantmod") or t.head.i == t.i:
+                return False
+            t = t.head
+            if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() in self.goal_nouns:
+                return True
+        return False
+
     def _kind(self, sentence: str, q: Quantity) -> tuple[FigureKind, int]:
         """Level or change, and the sign of a change, from the words around the number."""
         before = [w.lower() for w in _WORD.findall(sentence[: q.start])]
         after = [w.lower() for w in _WORD.findall(sentence[q.end :])][:2]
         named = [w for w in before[-3:] if w not in _DETERMINERS]
+        if len(named) >= 2 and named[-1] == "of" and (named[-2] in self.increase or named[-2] in self.decrease):
+            return "change", self._direction(named[-2:])  # "a drop of 2.3%"
         if named and named[-1] in self.level_markers:
             return "level", 1  # "to 253,000", "from the 230,000 it measured"
         after_number = re.split(r"\d[\d.,]*", q.raw, maxsplit=1)[-1]  # "six more people", not "no more than 6"

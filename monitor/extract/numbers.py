@@ -61,6 +61,13 @@ _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", re.
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
 _LINK = re.compile(r"\b(?:to|from|versus|vs\.?|compared with|compared to|against|and)\s+(?:about\s+|some\s+)?$")
 _NEXT_WORDS = re.compile(r"^\s*([A-Za-z][A-Za-z-]*)(?:\s+([A-Za-z][A-Za-z-]*))?")
+# "400 of the 403 people": a part of a counted whole counts the same thing.
+_PART_OF = re.compile(r"^\s+of\s+(?:the|its|his|her|their|these|those)\s+(?:\d[\d,]*|[a-z]+)\s+(?=[a-z])", re.IGNORECASE)
+_WHOLE_BEFORE = re.compile(r"\bof\s+(?:the|its|his|her|their|these|those)\s+$", re.IGNORECASE)
+# "the number of people killed ... rose to 32": a bare number that a "number of" phrase before it counts.
+_NUMBER_OF = re.compile(r"\b(?:number|total|tally)\s+of\s+([a-z][a-z-]*)", re.IGNORECASE)
+_REACHED = re.compile(r"\b(?:to|at|reached|reaches|hit|hits|stood at|stands at|is|was|of)\s*$", re.IGNORECASE)
+_BARE_END = re.compile(r"^\s*(?:[,.;:)]|$|in\b|on\b|since\b|as\b|after\b|according\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,8 @@ class QuantityReader:
         offset = len(after) - len(stripped)
         if stripped.startswith("%"):
             return "percent", 1.0, offset + 1
+        if stripped[:1] == "-" and stripped[1:2].isalpha():
+            stripped, offset = stripped[1:], offset + 1  # "a 30,000-hectare goal"
         found = self.unit_after.find(stripped[:40])
         if found and found[0].start == 0:
             unit, factor = self.factors[found[0].key.lower()]
@@ -227,11 +236,10 @@ class QuantityReader:
             if self._is_date_part(before, after, m, multiplier):
                 return None
             noun = self._noun_after(after)
-            inherited = self._inherited_unit(sentence, m.start(), previous) if noun is None else None
-            if inherited is not None:
-                unit = inherited  # "from 230,000 hectares in 2022 to 253,000 in 2023"
-            elif noun is None:
-                return None
+            if noun is None:
+                unit, noun = self._counted_elsewhere(sentence, m.start(), after, previous)
+                if unit is None:
+                    return None
             else:
                 unit = "count"
                 end += len(after) - len(after.lstrip()) + len(noun)
@@ -240,15 +248,38 @@ class QuantityReader:
         start = min(start_at, m.start(), qualifier_at)
         return Quantity(start, end, value, unit, qualifier, sentence[start:end].strip(), place, rounded, coarse, noun)
 
-    @staticmethod
-    def _inherited_unit(sentence: str, start: int, previous: Quantity | None) -> str | None:
-        """A bare number linked to the quantity before it ("to", "from", "versus") shares its unit."""
-        if previous is None or previous.unit == "count":
-            return None
-        between = sentence[previous.end : start]
-        if len(between.split()) > 12 or not _LINK.search(between):
-            return None
-        return previous.unit
+    def _counted_elsewhere(
+        self, sentence: str, start: int, after: str, previous: Quantity | None
+    ) -> tuple[str | None, str | None]:
+        """The unit (and counted noun) of a bare number, given by the words around it: the quantity it is
+        linked to ("from 230,000 hectares to 253,000", "264 extraditions in 2023 and 198 in 2024"), the
+        whole it is part of ("400 of the 403 people"), or a "number of" phrase ("the number of people
+        killed rose to 32"). None when nothing says what it counts."""
+        if previous is not None:
+            between = sentence[previous.end : start]
+            if len(between.split()) <= 12 and _LINK.search(between):
+                return previous.unit, previous.noun
+            whole = _WHOLE_BEFORE.search(sentence[: previous.start])
+            if whole is not None and len(between.split()) <= 15 and between.rstrip().endswith(","):
+                return previous.unit, previous.noun  # "of the 403 extraditions approved, 400 were carried out"
+        part = _PART_OF.match(after)
+        if part is not None:
+            noun = self._noun_after(after[part.end() :])
+            if noun is not None:
+                return "count", noun
+        before = sentence[:start]
+        if _BARE_END.match(after) and _REACHED.search(self._qualifier_free(before)):
+            counted = list(_NUMBER_OF.finditer(before))
+            if counted and len(before[counted[-1].end() :].split()) <= 20:
+                noun = counted[-1].group(1).lower()
+                if noun not in self.not_counted:
+                    return "count", noun
+        return None, None
+
+    def _qualifier_free(self, before: str) -> str:
+        """The words before a number without its qualifier ("rose to [at least] 32")."""
+        _, at = self._qualifier_before(before)
+        return before[:at]
 
     @staticmethod
     def _is_date_part(before: str, after: str, m: re.Match[str], multiplier: float) -> bool:
