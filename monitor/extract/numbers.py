@@ -62,7 +62,9 @@ _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
 _LINK = re.compile(r"\b(?:to|from|versus|vs\.?|compared with|compared to|against|and)\s+(?:about\s+|some\s+)?$")
 _NEXT_WORDS = re.compile(r"^\s*([A-Za-z][A-Za-z-]*)(?:\s+([A-Za-z][A-Za-z-]*))?")
 # "400 of the 403 people": a part of a counted whole counts the same thing.
-_PART_OF = re.compile(r"^\s+of\s+(?:the|its|his|her|their|these|those)\s+(?:\d[\d,]*|[a-z]+)\s+(?=[a-z])", re.IGNORECASE)
+_PART_OF = re.compile(
+    r"^\s+of\s+(?:the|its|his|her|their|these|those)\s+(?:\d[\d,]*|[a-z]+)\s+(?=[a-z])", re.IGNORECASE
+)
 _WHOLE_BEFORE = re.compile(r"\bof\s+(?:the|its|his|her|their|these|those)\s+$", re.IGNORECASE)
 # "the number of people killed ... rose to 32": a bare number that a "number of" phrase before it counts.
 _NUMBER_OF = re.compile(r"\b(?:number|total|tally)\s+of\s+([a-z][a-z-]*)", re.IGNORECASE)
