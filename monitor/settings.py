@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     max_page_bytes: int = Field(5_000_000, ge=1024, description="pages are cut off beyond this")
     max_feed_bytes: int = Field(2_000_000, ge=1024, description="feeds larger than this are refused")
     max_redirects: int = Field(5, ge=0)
+    allow_private_addresses: bool = Field(
+        False, description="fetch feeds and pages on loopback, private and link-local addresses (own network)"
+    )
     max_fetch_attempts: int = Field(3, ge=1, description="passes that retry a failed page")
     user_agent: str = "news-monitor/0.1 (+https://example.invalid/monitor)"
     extract_workers: int = Field(0, ge=0, description="processes for text extraction; 0: one per core")

@@ -1,9 +1,9 @@
 """Where articles come from: seed files, RSS/Atom feeds, and the pages they link to.
 
-Everything read from the network is bounded: http(s) only, a size cap enforced while downloading,
-connect and read timeouts plus a deadline for the whole body (a server that trickles bytes), a
-limit on redirects. Feeds lose their DOCTYPE before parsing: feedparser's fallback parser would
-otherwise expand one large entity referenced many times.
+Everything read from the network is bounded: http(s) only, public addresses only (see address_guard),
+a size cap enforced while downloading, connect and read timeouts plus a deadline for the whole body (a
+server that trickles bytes), a limit on redirects. Feeds lose their DOCTYPE before parsing: feedparser's
+fallback parser would otherwise expand one large entity referenced many times.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import feedparser
 import httpx
 
+from monitor.address_guard import GuardedTransport
 from monitor.errors import FetchError, ParseError, RefusedInput, SourceError
 from monitor.models import Document
 from monitor.profile import TopicProfile
@@ -90,13 +91,18 @@ def read_seeds(folder: Path, profile: TopicProfile, now: datetime) -> list[Docum
 
 
 def make_client(settings: Settings) -> httpx.AsyncClient:
+    """The one HTTP client of a pass; unless the operator allows it, it refuses internal addresses."""
     timeout = httpx.Timeout(connect=settings.connect_timeout, read=settings.read_timeout, write=10.0, pool=10.0)
+    limits = httpx.Limits(max_connections=settings.fetch_concurrency * 2)
+    transport: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport(limits=limits)
+    if not settings.allow_private_addresses:
+        transport = GuardedTransport(transport)
     return httpx.AsyncClient(
+        transport=transport,
         timeout=timeout,
         follow_redirects=True,
         max_redirects=settings.max_redirects,
         headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
-        limits=httpx.Limits(max_connections=settings.fetch_concurrency * 2),
     )
 
 
@@ -137,6 +143,8 @@ async def download(
         raise FetchError(url, f"no complete response within {deadline:.0f} s") from exc
     except httpx.TooManyRedirects as exc:
         raise FetchError(url, f"too many redirects: {exc}") from exc
+    except httpx.InvalidURL as exc:
+        raise RefusedInput(url, f"invalid URL: {exc}") from exc
     except httpx.UnsupportedProtocol as exc:
         raise RefusedInput(url, f"redirected to an unsupported scheme: {exc}") from exc
     except httpx.TimeoutException as exc:

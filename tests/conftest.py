@@ -7,6 +7,7 @@ import email.utils
 import html
 import http.server
 import json
+import os
 import shutil
 import socketserver
 import threading
@@ -20,6 +21,10 @@ import pytest
 
 from monitor.profile import TopicProfile, load_profile
 from monitor.settings import Settings, load_settings
+
+# Every server of the tests is on 127.0.0.1, which the monitor refuses to fetch from unless told so; the
+# variable reaches the `monitor` subprocesses too. Tests of the refusal pass allow_private_addresses=False.
+os.environ["MONITOR_ALLOW_PRIVATE_ADDRESSES"] = "true"
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -50,6 +55,7 @@ class Site:
         self.routes: dict[str, Route] = {}
         self.hits: dict[str, int] = {}
         self.requests: list[tuple[str, str, bytes]] = []
+        self.host_headers: list[str] = []
         site = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -63,6 +69,7 @@ class Site:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length) if length else b""
                 site.requests.append((self.command, path, body))
+                site.host_headers.append(self.headers.get("Host", ""))
                 site.hits[path] = site.hits.get(path, 0) + 1
                 route = site.routes.get(path)
                 if route is None:
