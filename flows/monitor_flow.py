@@ -22,6 +22,7 @@ from monitor.models import Article, Document, Failure, PassSummary
 from monitor.outbox import Delivery, deliver_detached
 from monitor.profile import load_profile
 from monitor.settings import Settings, load_settings
+from monitor.sources import FeedEntry
 
 # Tasks carry whole pages between them: no input hashing for cache keys, no result persistence.
 COARSE: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -44,8 +45,9 @@ def plan_task(settings: Settings) -> pipeline.Plan:
 
 
 @task(**COARSE)
-def fetch_task(plan: pipeline.Plan, settings: Settings) -> tuple[list[Document], list[Failure]]:
-    return pipeline.fetch(plan.to_fetch, settings)
+def fetch_task(entries: list[FeedEntry], settings: Settings) -> tuple[list[Document], list[Failure]]:
+    pipeline.begin_batch(entries, settings)
+    return pipeline.fetch(entries, settings)
 
 
 @task(**COARSE)
@@ -63,6 +65,19 @@ def store_task(
 @task(**COARSE)
 def deliver_task(settings: Settings) -> Delivery:
     return deliver_detached(settings)
+
+
+def _analyse_within_budget(docs: list[Document], settings: Settings) -> pipeline.Analysed:
+    """Analysis of one batch under a deadline (page_budget per page); a batch that runs over it, or whose
+    worker process dies, is recorded as failed page by page and the pass goes on with the next."""
+    if not docs:
+        return pipeline.Analysed()
+    budget = settings.page_budget * len(docs)
+    try:
+        return analyse_task.with_options(timeout_seconds=budget)(quote(docs), settings)  # type: ignore[call-overload]
+    except Exception as exc:  # a timeout or a broken worker pool: the batch fails, the pass does not
+        reason = f"analysis of its batch failed: {type(exc).__name__}: {exc}"[:500]
+        return pipeline.Analysed(failures=[Failure(url=d.url, stage="extract", reason=reason) for d in docs])
 
 
 def _artifact(summary: PassSummary) -> str:
@@ -99,17 +114,20 @@ def monitor_pass(
     # quote(): pages and articles pass between tasks as they are; Prefect would otherwise walk every
     # nested model of them looking for futures (2.5 s per 300 pages, measured)
     # (Prefect unwraps quote() before calling the task; its typing does not know that)
-    fetched, fetch_failures = fetch_task(quote(todo), settings)  # type: ignore[call-overload]
-    analysed = analyse_task(quote(todo.documents + fetched), settings)  # type: ignore[call-overload]
-    failures = todo.failures + fetch_failures + analysed.failures
-    summary = store_task(quote(analysed.articles), settings, todo.polls, quote(failures))  # type: ignore[call-overload]
+    summary = store_task(quote([]), settings, todo.polls, quote(todo.failures))  # type: ignore[call-overload]
+    for documents, entries in pipeline.batches(todo, settings.batch_size):
+        fetched, fetch_failures = fetch_task(quote(entries), settings)  # type: ignore[call-overload]
+        analysed = _analyse_within_budget(documents + fetched, settings)
+        failures = fetch_failures + analysed.failures
+        part = store_task(quote(analysed.articles), settings, [], quote(failures))  # type: ignore[call-overload]
+        summary.add(part)
+        for article in analysed.articles:
+            emit_event(
+                "monitor.article.ingested",
+                resource={"prefect.resource.id": f"monitor.article.{article.url}"},
+                payload={"on_topic": article.on_topic, "title": article.title},
+            )
     summary.articles_skipped += todo.skipped
-    for article in analysed.articles:
-        emit_event(
-            "monitor.article.ingested",
-            resource={"prefect.resource.id": f"monitor.article.{article.url}"},
-            payload={"on_topic": article.on_topic, "title": article.title},
-        )
     for alert in summary.alerts:
         emit_event(
             "monitor.alert.raised",

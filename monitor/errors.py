@@ -3,7 +3,7 @@
     MonitorError
     ├── ConfigError            settings or topic profile unusable (terminal)
     ├── SourceError            a seed, feed or page could not be read
-    │   ├── FetchError         network failure, timeout, HTTP error (transient)
+    │   ├── FetchError         network failure, timeout, 5xx (transient); 4xx (terminal)
     │   ├── RefusedInput       input refused on purpose: scheme, size, entity expansion (terminal)
     │   └── ParseError         a feed or page that cannot be parsed (terminal)
     ├── WarehouseError         the DuckDB file cannot be used
@@ -38,9 +38,14 @@ class SourceError(MonitorError):
 
 
 class FetchError(SourceError):
-    """The network failed us: connection, timeout, HTTP status. May pass on retry."""
+    """The network failed us: connection, timeout, HTTP status. May pass on retry, except a status that
+    says the page is not there (4xx): `transient=False`."""
 
     transient = True
+
+    def __init__(self, url: str, reason: str, *, transient: bool = True) -> None:
+        super().__init__(url, reason)
+        self.transient = transient
 
 
 class RefusedInput(SourceError):

@@ -114,6 +114,7 @@ class Failure(Record):
     url: str
     stage: str
     reason: str
+    transient: bool = False  # trying again later may succeed (a timeout, a 5xx)
 
 
 class PassSummary(BaseModel):
@@ -131,3 +132,11 @@ class PassSummary(BaseModel):
     notified: int = 0
     notify_failed: int = 0
     failures: list[Failure] = Field(default_factory=list)
+
+    def add(self, other: PassSummary) -> None:
+        """Count another batch of the same pass in."""
+        counts = ("articles_new", "articles_skipped", "articles_failed", "on_topic", "duplicates", "figures")
+        for name in (*counts, "positions", "events", "notified", "notify_failed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.alerts.extend(other.alerts)
+        self.failures.extend(other.failures)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -27,7 +28,7 @@ from monitor.settings import Settings
 from monitor.sources import FeedEntry, fetch_page, gather_bounded, make_client, read_feed, read_seeds
 from monitor.text import content_hash
 from monitor.topic import score_topic
-from monitor.warehouse import Warehouse
+from monitor.warehouse import FailureState, Warehouse, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ class FeedPoll:
     entries: int
     new: int
     error: str | None
+    deferred: int = 0  # new items beyond max_new_per_feed, left for the next pass
 
 
 @dataclass
@@ -77,22 +79,66 @@ def plan(settings: Settings, profile: TopicProfile) -> Plan:
     with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
         candidates = [d.url for d in seeds] + [e.url for e in entries]
         known = wh.known_urls(candidates)
-        attempts = wh.failure_attempts([e.url for e in entries])
+        failed = wh.failure_states([e.url for e in entries])
     result.documents = [d for d in seeds if d.url not in known]
     seen: set[str] = set()
+    taken: dict[str, int] = {}
+    deferred: dict[str, int] = {}
     for entry in entries:
         if entry.url in known or entry.url in seen:
             result.skipped += 1 if entry.url in known else 0
             continue
         seen.add(entry.url)
-        if attempts.get(entry.url, 0) >= settings.max_fetch_attempts:
+        if not should_try(failed.get(entry.url), settings, utcnow()):
             result.skipped += 1
             continue
+        if taken.get(entry.feed_url, 0) >= settings.max_new_per_feed:
+            deferred[entry.feed_url] = deferred.get(entry.feed_url, 0) + 1
+            continue
+        taken[entry.feed_url] = taken.get(entry.feed_url, 0) + 1
         result.to_fetch.append(entry)
     result.skipped += len(seeds) - len(result.documents)
     for poll in result.polls:
-        poll.new = sum(1 for e in result.to_fetch if e.feed_url == poll.feed_url)
+        poll.new = taken.get(poll.feed_url, 0)
+        poll.deferred = deferred.get(poll.feed_url, 0)
+        if poll.deferred:
+            log.warning(
+                "feed %s: %d more new items than max_new_per_feed (%d), left for the next pass",
+                poll.feed_url,
+                poll.deferred,
+                settings.max_new_per_feed,
+            )
+    # oldest first, so that originals are stored before their copies across batches too
+    result.to_fetch.sort(key=lambda e: (e.published_at is None, e.published_at or datetime.min.replace(tzinfo=UTC)))
     return result
+
+
+def should_try(state: FailureState | None, settings: Settings, now: datetime) -> bool:
+    """Whether to fetch a page that failed before: a transient failure (timeout, 5xx) again after a delay
+    that doubles each time, until `give_up_after` from the first; any other up to `max_fetch_attempts`."""
+    if state is None:
+        return True
+    if not state.transient:
+        return state.attempts < settings.max_fetch_attempts
+    if now - state.first_at > timedelta(seconds=settings.give_up_after):
+        return False
+    wait = min(settings.retry_delay * 2 ** max(0, state.attempts - 1), 86_400.0)
+    return now - state.last_at >= timedelta(seconds=wait)
+
+
+def batches(todo: Plan, size: int) -> Iterator[tuple[list[Document], list[FeedEntry]]]:
+    """The plan's work in bounded batches: only one batch of pages is held in memory at a time."""
+    items: list[Document | FeedEntry] = [*todo.documents, *todo.to_fetch]
+    for start in range(0, len(items), size):
+        chunk = items[start : start + size]
+        yield [x for x in chunk if isinstance(x, Document)], [x for x in chunk if isinstance(x, FeedEntry)]
+
+
+def begin_batch(entries: list[FeedEntry], settings: Settings) -> None:
+    """Count the attempt on each page before working on it (see Warehouse.mark_pending)."""
+    if entries:
+        with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
+            wh.mark_pending([e.url for e in entries])
 
 
 async def _read_feeds(settings: Settings, result: Plan) -> list[FeedEntry]:
@@ -106,11 +152,15 @@ async def _read_feeds(settings: Settings, result: Plan) -> list[FeedEntry]:
             reason = _reason(outcome)
             log.warning("feed %s failed: %s", url, reason)
             result.polls.append(FeedPoll(url, 0, 0, reason))
-            result.failures.append(Failure(url=url, stage="feed", reason=reason))
+            result.failures.append(Failure(url=url, stage="feed", reason=reason, transient=_transient(outcome)))
         else:
             result.polls.append(FeedPoll(url, len(outcome), 0, None))
             entries.extend(outcome)
     return entries
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(exc, MonitorError) and exc.transient
 
 
 def _reason(exc: BaseException) -> str:
@@ -140,7 +190,9 @@ async def _fetch_all(entries: list[FeedEntry], settings: Settings) -> tuple[list
         if isinstance(outcome, BaseException):
             if not isinstance(outcome, MonitorError):
                 log.exception("unexpected error fetching %s", entry.url, exc_info=outcome)
-            failures.append(Failure(url=entry.url, stage="fetch", reason=_reason(outcome)))
+            failures.append(
+                Failure(url=entry.url, stage="fetch", reason=_reason(outcome), transient=_transient(outcome))
+            )
         else:
             docs.append(outcome)
     return docs, failures
@@ -244,7 +296,7 @@ def store(
             if poll.error is None:
                 wh.clear_failure(poll.feed_url)
         for failure in failures or []:
-            wh.record_failure(failure.url, failure.stage, failure.reason)
+            wh.record_failure(failure.url, failure.stage, failure.reason, failure.transient)
         failed_before = wh.failure_attempts([a.url for a in articles])
         ordered = sorted(articles, key=_order)
         results = wh.store_articles([(a, fingerprint(a.text, a.minhash)) for a in ordered])
@@ -270,14 +322,15 @@ def store(
 
 
 def run_pass(settings: Settings) -> PassSummary:
-    """One monitoring pass without Prefect: the same stages the flow runs."""
+    """One monitoring pass without Prefect: the same stages the flow runs, batch after batch."""
     profile = load_profile(settings.topic_path)
     todo = plan(settings, profile)
-    fetched, fetch_failures = fetch(todo.to_fetch, settings)
-    analysed = analyse(todo.documents + fetched, settings)
-    summary = store(
-        analysed.articles, settings, profile, todo.polls, todo.failures + fetch_failures + analysed.failures
-    )
+    summary = store([], settings, profile, todo.polls, todo.failures)
+    for documents, entries in batches(todo, settings.batch_size):
+        begin_batch(entries, settings)
+        fetched, fetch_failures = fetch(entries, settings)
+        analysed = analyse(documents + fetched, settings)
+        summary.add(store(analysed.articles, settings, profile, [], fetch_failures + analysed.failures))
     summary.articles_skipped += todo.skipped
     delivery = deliver_detached(settings)
     summary.notified, summary.notify_failed = delivery.notified, delivery.failed

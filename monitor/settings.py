@@ -41,7 +41,20 @@ class Settings(BaseSettings):
     allow_private_addresses: bool = Field(
         False, description="fetch feeds and pages on loopback, private and link-local addresses (own network)"
     )
-    max_fetch_attempts: int = Field(3, ge=1, description="passes that retry a failed page")
+    max_fetch_attempts: int = Field(3, ge=1, description="passes that retry a page refused or unreadable")
+    retry_delay: float = Field(
+        600.0,
+        ge=0,
+        description="seconds before a page that failed transiently (timeout, 5xx) is tried again; doubled each time",
+    )
+    give_up_after: float = Field(
+        259_200.0, gt=0, description="seconds after its first transient failure when a page is no longer tried"
+    )
+    page_budget: float = Field(
+        30.0, gt=0, description="seconds of analysis per page; a batch over budget is recorded as failed (Prefect)"
+    )
+    batch_size: int = Field(50, ge=1, description="pages fetched, analysed and stored together (bounds memory)")
+    max_new_per_feed: int = Field(100, ge=1, description="new items taken from one feed per pass; the rest next pass")
     user_agent: str = "news-monitor/0.1 (+https://example.invalid/monitor)"
     extract_workers: int = Field(0, ge=0, description="processes for text extraction; 0: one per core")
 

@@ -39,10 +39,15 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.DOTALL | re.IGNOREC
 
 @dataclass(frozen=True)
 class FeedEntry:
-    url: str
+    url: str  # canonical form: the key the warehouse knows the page by
     feed_url: str
     title: str | None
     published_at: datetime | None
+    link: str = ""  # the link as the feed gave it, which is what is fetched
+
+    @property
+    def fetch_url(self) -> str:
+        return self.link or self.url
 
 
 def canonical_url(url: str) -> str:
@@ -50,7 +55,9 @@ def canonical_url(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets
+    port = parts.port  # ValueError when out of range
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
@@ -116,7 +123,9 @@ async def download(
         async with client.stream("GET", url) as response:
             check_scheme(str(response.url))
             if response.status_code >= 400:
-                raise FetchError(url, f"HTTP {response.status_code}")
+                status = response.status_code
+                retry_later = status >= 500 or status in (408, 425, 429)
+                raise FetchError(url, f"HTTP {status}", transient=retry_later)
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > max_bytes and not truncate:
                 raise RefusedInput(url, f"declared size {declared} bytes exceeds the limit of {max_bytes}")
@@ -186,18 +195,15 @@ def parse_feed(feed_url: str, body: bytes, content_type: str | None = None) -> l
             continue
         try:
             link = str(httpx.URL(feed_url).join(link))
-        except (httpx.InvalidURL, ValueError):
-            continue
+            key = canonical_url(link)
+        except (httpx.InvalidURL, ValueError) as exc:
+            log.warning("feed %s: entry link %r skipped: %s", feed_url, str(link)[:200], exc)
+            continue  # one bad link costs its entry, not the feed
         if urlsplit(link).scheme.lower() not in ALLOWED_SCHEMES:
             log.warning("feed %s: entry link %s refused (scheme)", feed_url, link[:200])
             continue
         entries.append(
-            FeedEntry(
-                url=canonical_url(link),
-                feed_url=feed_url,
-                title=entry.get("title"),
-                published_at=_entry_date(entry),
-            )
+            FeedEntry(url=key, feed_url=feed_url, title=entry.get("title"), published_at=_entry_date(entry), link=link)
         )
     if not entries and parsed.get("bozo"):
         reason = parsed.get("bozo_exception")
@@ -225,7 +231,7 @@ async def read_feed(client: httpx.AsyncClient, feed_url: str, settings: Settings
 
 async def fetch_page(client: httpx.AsyncClient, entry: FeedEntry, settings: Settings, now: datetime) -> Document:
     body, _, _ = await download(
-        client, entry.url, max_bytes=settings.max_page_bytes, deadline=settings.fetch_deadline, truncate=True
+        client, entry.fetch_url, max_bytes=settings.max_page_bytes, deadline=settings.fetch_deadline, truncate=True
     )
     return Document(
         url=entry.url,

@@ -93,9 +93,20 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("ROLLBACK")
             raise MigrationError(f"migration {file.name} failed and was rolled back: {exc}") from exc
         done.append(file.name)
-    if done:
-        con.execute(VIEWS_FILE.read_text(encoding="utf-8"))
+    # every write open: a pass killed between a migration's commit and this line must not lose the views
+    con.execute(VIEWS_FILE.read_text(encoding="utf-8"))
     return done
+
+
+PENDING_REASON = "the pass ended before this page was stored (killed, crashed or out of time)"
+
+
+@dataclass(frozen=True)
+class FailureState:
+    attempts: int
+    transient: bool
+    first_at: datetime
+    last_at: datetime
 
 
 @dataclass
@@ -134,12 +145,17 @@ class Warehouse:
         return {r[0] for r in rows}
 
     def failure_attempts(self, urls: Sequence[str]) -> dict[str, int]:
+        return {url: state.attempts for url, state in self.failure_states(urls).items()}
+
+    def failure_states(self, urls: Sequence[str]) -> dict[str, FailureState]:
+        """How often each URL failed, whether it may pass later, and when it failed first and last."""
         if not urls:
             return {}
         rows = self.con.execute(
-            "SELECT url, attempts FROM failures WHERE list_contains(?, url)", [list(urls)]
+            "SELECT url, attempts, transient, first_at, last_at FROM failures WHERE list_contains(?, url)",
+            [list(urls)],
         ).fetchall()
-        return {r[0]: r[1] for r in rows}
+        return {r[0]: FailureState(r[1], r[2], r[3], r[4]) for r in rows}
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
         cur = self.con.execute(sql, list(params))
@@ -148,14 +164,29 @@ class Warehouse:
 
     # ---------------------------------------------------------------- failures and feeds
 
-    def record_failure(self, url: str, stage: str, reason: str) -> None:
+    def record_failure(self, url: str, stage: str, reason: str, transient: bool = False) -> None:
+        """One more failed attempt; a page marked pending by this pass is not counted twice."""
         now = utcnow()
         self.con.execute(
-            """INSERT INTO failures VALUES (?, ?, ?, 1, ?, ?)
+            """INSERT INTO failures (url, stage, reason, attempts, first_at, last_at, transient)
+               VALUES (?, ?, ?, 1, ?, ?, ?)
                ON CONFLICT (url) DO UPDATE SET stage = excluded.stage, reason = excluded.reason,
-               attempts = failures.attempts + 1, last_at = excluded.last_at""",
-            [url, stage, reason[:2000], now, now],
+               attempts = failures.attempts + CASE WHEN failures.stage = 'pending' THEN 0 ELSE 1 END,
+               last_at = excluded.last_at, transient = excluded.transient""",
+            [url, stage, reason[:2000], now, now, transient],
         )
+
+    def mark_pending(self, urls: Sequence[str]) -> None:
+        """Count an attempt before the work: if the pass dies on one of these pages, the attempt stays."""
+        now = utcnow()
+        for url in urls:
+            self.con.execute(
+                """INSERT INTO failures (url, stage, reason, attempts, first_at, last_at, transient)
+                   VALUES (?, 'pending', ?, 1, ?, ?, false)
+                   ON CONFLICT (url) DO UPDATE SET stage = 'pending', reason = excluded.reason,
+                   attempts = failures.attempts + 1, last_at = excluded.last_at, transient = false""",
+                [url, PENDING_REASON, now, now],
+            )
 
     def clear_failure(self, url: str) -> None:
         self.con.execute("DELETE FROM failures WHERE url = ?", [url])

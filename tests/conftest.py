@@ -219,6 +219,7 @@ def make_settings(tmp_path: Path, seeds_dir: Path) -> Callable[..., Settings]:
             "connect_timeout": 2.0,
             "read_timeout": 2.0,
             "fetch_deadline": 5.0,
+            "retry_delay": 0.0,  # a page that failed transiently is tried again on the next pass
         }
         values.update(overrides)
         return load_settings(None, **values)
