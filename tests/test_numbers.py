@@ -97,3 +97,49 @@ def test_interval_contains_the_written_value(reader, prefix, number):
     assert q.value == number
     low, high = interval(q, q.value)
     assert low <= number <= high
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("253 000", 253_000),
+        ("253\u00a0000", 253_000),  # no-break space
+        ("253\u202f000", 253_000),  # narrow no-break space
+        ("253'000", 253_000),
+        ("253\u2019000", 253_000),
+        ("1.234.567", 1_234_567),
+        ("1 234 567", 1_234_567),
+    ],
+)
+def test_thousands_groupings_of_other_languages(reader, written, value):
+    (q,) = reader.read(f"In 2023 coca covered {written} hectares.")
+    assert (q.value, q.unit, q.ambiguous) == (value, "hectares", False)
+
+
+def test_a_dot_before_three_digits_is_ambiguous_and_never_compared(reader, profile):
+    from datetime import date
+
+    from monitor.extract.figures import FigureExtractor
+
+    (q,) = reader.read("Coca covered 253.000 hectares in 2023.")
+    assert q.ambiguous  # 253 in English, 253,000 in Spanish or German
+    assert not reader.read("Output was 2.664 million tonnes in 2023.")[0].ambiguous
+    (figure,) = FigureExtractor(profile).extract("Coca covered 253.000 hectares in Colombia in 2023.", date(2025, 1, 1))
+    assert not figure.complete and "number-format" in figure.gaps
+
+
+def test_bare_numbers_take_what_they_count_from_their_words(reader):
+    def counted(sentence):
+        return [(q.value, q.unit, q.noun) for q in reader.read(sentence)]
+
+    assert counted("It recorded 264 extraditions in 2023 and 198 in 2024.") == [
+        (264, "count", "extraditions"),
+        (198, "count", "extraditions"),
+    ]
+    assert counted("He sent 400 of the 403 people whose extradition was cleared.")[0] == (400, "count", "people")
+    assert counted("Of the 403 extraditions approved, 400 were carried out.")[1] == (400, "count", "extraditions")
+    assert counted("That brought the number of people killed in the strikes to at least 32.") == [
+        (32, "count", "people")
+    ]
+    assert counted("Coca covered a 30,000-hectare area.")[0][:2] == (30_000, "hectares")
+    assert counted("The ship sailed on 12 and came back.") == []  # nothing says what 12 counts

@@ -83,6 +83,8 @@ class FigureExtractor:
                 gaps.append("metric-ambiguous")
             if metric is None:
                 gaps.append("metric")
+            if q.ambiguous:
+                gaps.append("number-format")  # "253.000": which of two numbers the writer meant is unknown
             name = metric.name if metric else (q.noun or f"{q.unit} amount")
             value = sign * q.value
             low, high = interval(q, value)

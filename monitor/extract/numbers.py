@@ -50,8 +50,13 @@ _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
+# Thousands written with a space, a no-break or narrow no-break space, or an apostrophe ("253 000", "253'000").
+_GROUP_MARKS = " \u00a0\u202f'\u2019"
+# "253.000": thousands in some languages, three decimals in English. Stored, never compared.
+_DOT_AMBIGUOUS = re.compile(r"^\d{1,3}\.\d{3}$")
 _NUMBER = re.compile(
-    rf"(?<![\w.,-])(?P<digits>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<attached>bn|mn|mln|m|k|b|tn)?(?![\w,]*\d)(?!\w)"
+    rf"(?<![\w.,-])(?P<digits>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:\.\d{{3}}){{2,}}"
+    rf"|\d{{1,3}}(?:[{_GROUP_MARKS}]\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<attached>bn|mn|mln|m|k|b|tn)?(?![\w,]*\d)(?!\w)"
     rf"|(?<![\w-])(?P<words>(?:a\s+)?(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)(?![\w-])",
     re.IGNORECASE,
 )
@@ -86,6 +91,7 @@ class Quantity:
     rounded: bool  # written with trailing zeros, so possibly rounded to them
     coarse: bool  # one significant digit ("400 million"): a round figure
     noun: str | None = None  # for counts: what is counted
+    ambiguous: bool = False  # "253.000": 253 or 253,000, depending on the writer's language
 
 
 def words_to_number(text: str) -> float | None:
@@ -109,9 +115,15 @@ def words_to_number(text: str) -> float | None:
     return total + current if seen else None
 
 
+def plain_digits(digits: str) -> str:
+    """The number as Python reads it: "253 000", "253'000", "1.234.567" and "253,000" -> "253000"."""
+    plain = re.sub(f"[,{_GROUP_MARKS}]", "", digits)
+    return plain.replace(".", "") if plain.count(".") > 1 else plain
+
+
 def _precision(digits: str) -> tuple[float, bool, bool]:
     """Step of the last significant digit of a written number; whether it ends in zeros; whether round."""
-    plain = digits.replace(",", "")
+    plain = plain_digits(digits)
     if "." in plain:
         decimals = len(plain.split(".")[1])
         return 10.0**-decimals, False, False
@@ -206,9 +218,10 @@ class QuantityReader:
         before, end = sentence[: m.start()], m.end()
         if m.group("digits"):
             digits = m.group("digits")
-            value = float(digits.replace(",", ""))
+            value = float(plain_digits(digits))
             place, rounded, coarse = _precision(digits)
             mult_word = (m.group("attached") or "").lower() or None
+            ambiguous = bool(_DOT_AMBIGUOUS.match(digits))
         else:
             words = m.group("words")
             if words.strip().lower() in ("a", "one"):
@@ -217,10 +230,12 @@ class QuantityReader:
             if parsed is None:
                 return None
             value, place, rounded, coarse, mult_word = parsed, 1.0, False, False, None
+            ambiguous = False
         if mult_word is None:
             mm = _MULTIPLIER_AFTER.match(sentence, end)
             if mm:
                 mult_word, end = mm.group(1).lower(), mm.end()
+        ambiguous = ambiguous and mult_word is None  # "2.664 million" is English
         multiplier = self.multipliers.get(mult_word, 1.0) if mult_word else 1.0
         value, place = value * multiplier, place * multiplier
 
@@ -248,7 +263,8 @@ class QuantityReader:
         value, place = value * factor, place * factor
         qualifier, qualifier_at = self._qualifier_before(sentence[:start_at])
         start = min(start_at, m.start(), qualifier_at)
-        return Quantity(start, end, value, unit, qualifier, sentence[start:end].strip(), place, rounded, coarse, noun)
+        raw = sentence[start:end].strip()
+        return Quantity(start, end, value, unit, qualifier, raw, place, rounded, coarse, noun, ambiguous)
 
     def _counted_elsewhere(
         self, sentence: str, start: int, after: str, previous: Quantity | None
@@ -290,7 +306,7 @@ class QuantityReader:
             return False
         if _MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after) or _ORDINAL_AFTER.match(after):
             return True
-        plain = digits.replace(",", "")
+        plain = plain_digits(digits)
         return multiplier == 1.0 and plain.isdigit() and len(plain) == 4 and 1800 <= int(plain) <= 2100
 
 
