@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from monitor import notify
@@ -35,17 +36,33 @@ def _settings(config: Path | None, **overrides: Any) -> Settings:
     try:
         return load_settings(config, **overrides)
     except MonitorError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
 
 
 def _fail(exc: MonitorError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}")
+    err.print(f"[red]error:[/red] {escape(str(exc))}")
     return typer.Exit(1)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            console.print(f"monitor {version('news-monitor')}", markup=False)
+        except PackageNotFoundError:
+            console.print("monitor (not installed as a package)", markup=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress to stderr")] = False) -> None:
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress to stderr")] = False,
+    show_version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
+    ] = False,
+) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -77,6 +94,10 @@ def run(
     except MonitorError as exc:
         raise _fail(exc) from exc
     print_summary(summary)
+    feed_failures = {f.url for f in summary.failures if f.stage == "feed"}
+    if settings.feeds and feed_failures >= set(settings.feeds):
+        err.print(f"[red]error:[/red] every feed failed ({len(settings.feeds)}); see the reasons above")
+        raise typer.Exit(1)
 
 
 def _overrides(**values: Any) -> dict[str, Any]:
@@ -101,7 +122,7 @@ def print_summary(summary: PassSummary) -> None:
         table.add_row(label, str(value))
     console.print(table)
     for f in summary.failures:
-        console.print(f"[yellow]failed[/yellow] {f.stage} {f.url}: {f.reason}")
+        console.print(f"[yellow]failed[/yellow] {escape(f.stage)} {escape(f.url)}: {escape(f.reason)}")
     for alert in summary.alerts:
         console.print("\n[bold red]ALERT[/bold red] ", end="")
         console.print(alert.summary, markup=False)
@@ -180,14 +201,20 @@ def sql(
     """Query the warehouse read-only and print the result as a table."""
     settings = _settings(config, db=db)
     path = Path(query)
-    text = path.read_text(encoding="utf-8") if query.endswith(".sql") and path.is_file() else query
+    if query.strip().lower().endswith(".sql") and " " not in query.strip():
+        if not path.is_file():
+            err.print(f"[red]error:[/red] SQL file {escape(query)} not found")
+            raise typer.Exit(2)
+        text = path.read_text(encoding="utf-8")
+    else:
+        text = query
     try:
         with Warehouse.open(settings.db, read_only=True, lock_timeout=settings.lock_timeout) as wh:
             columns, rows = wh.query(text)
     except MonitorError as exc:
         raise _fail(exc) from exc
     except Exception as exc:  # duckdb's own errors: bad SQL is the user's input, not a crash
-        err.print(f"[red]error:[/red] query failed: {exc}")
+        err.print(f"[red]error:[/red] query failed: {escape(str(exc))}")
         raise typer.Exit(1) from exc
     table = Table(*columns)
     for row in rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -102,3 +104,9 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     except ValidationError as exc:
         where = f" (config file {config_file})" if config_file else ""
         raise ConfigError(f"invalid settings{where}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {config_file} is not valid TOML: {exc}") from exc
+    except SettingsError as exc:  # a list or a number in a MONITOR_* variable that does not parse
+        raise ConfigError(
+            f"{exc}; list settings are JSON lists, e.g. MONITOR_FEEDS='[\"https://example.org/feed.xml\"]'"
+        ) from exc

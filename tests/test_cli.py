@@ -107,6 +107,7 @@ def test_public_api_is_exactly_all():
     exported = {name for name in dir(monitor) if not name.startswith("_")}
     modules = {
         "cli",
+        "address_guard",
         "contradict",
         "dedup",
         "outbox",
@@ -141,3 +142,33 @@ def test_explain_shows_both_readings_and_why(filled_db):
     assert "why the same thing:" in out and "intervals cannot overlap" in out
     missing = runner.invoke(app, ["explain", "--db", str(filled_db), "zzzz"])
     assert missing.exit_code == 1 and "no alert with id 'zzzz'" in missing.output
+
+
+def test_first_day_mistakes_get_one_clear_line(tmp_path, seeds_dir):
+    bad_toml = tmp_path / "monitor.toml"
+    bad_toml.write_text('db = "x.duckdb"\nfeeds = [oops]\nlock_timeout = 5\n')
+    result = runner.invoke(app, ["run", "--no-prefect", "--config", str(bad_toml)])
+    assert result.exit_code == 2 and "monitor.toml is not valid TOML" in result.output and "line 2" in result.output
+    assert "Traceback" not in result.output
+
+    env = {"MONITOR_FEEDS": "https://example.org/feed.xml", "MONITOR_DB": str(tmp_path / "w.duckdb")}
+    result = runner.invoke(app, ["run", "--no-prefect"], env=env)
+    assert result.exit_code == 2 and "list settings are JSON lists, e.g. MONITOR_FEEDS=" in result.output
+
+    result = runner.invoke(app, ["sql", "--db", str(tmp_path / "w.duckdb"), "queries/misspelt.sql"])
+    assert result.exit_code == 2 and "SQL file queries/misspelt.sql not found" in result.output
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and re.fullmatch(r"monitor \d+\.\d+\.\d+\S*\n", result.output)
+
+
+def test_a_pass_whose_every_feed_failed_exits_non_zero_and_prints_reasons_verbatim(site, tmp_path, seeds_dir):
+    db = tmp_path / "w.duckdb"
+    args = ["run", "--no-prefect", "--db", str(db), "--seeds", str(seeds_dir), "--feed", site.url("/[gone].xml")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert f"failed feed {site.url('/[gone].xml')}: HTTP 404" in result.output
+    assert "every feed failed (1)" in result.output
+    publish(site, [AID_HIGH])
+    result = runner.invoke(app, [*args, "--feed", site.url("/feed.xml")])
+    assert result.exit_code == 0, result.output  # one feed answered: the pass did its work

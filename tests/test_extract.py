@@ -140,3 +140,15 @@ def test_hostile_sentences_are_skipped_and_the_rest_is_read(extractor):
     token = "x" * 1_000_000
     found = extractor.extract(claim + junk + " " + token, PUBLISHED).figures
     assert [(f.value, f.period) for f in found] == [(253_000, "2023")]
+
+
+def test_outlet_names_are_read_as_readers_see_them():
+    from monitor.extract import extract_page
+
+    page = (
+        b'<html><head><meta property="og:site_name" content="Pampas &amp; Andes Review"><title>T</title></head>'
+        b"<body><article><p>"
+        + b"Colombia's coca crop grew again last year, officials said. " * 20
+        + b"</p></article></body></html>"
+    )
+    assert extract_page(page, "http://127.0.0.1/a", metadata=False).sitename == "Pampas & Andes Review"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import logging
 import re
 from dataclasses import dataclass
@@ -67,6 +68,11 @@ def site_name(html: bytes | str) -> str | None:
     return m.group(1).decode("utf-8", "replace").strip() if m else None
 
 
+def _unescaped(name: str | None) -> str | None:
+    """ "Pampas &amp; Andes Review" as readers see it (meta content is read raw from the markup)."""
+    return html_lib.unescape(name).strip() or None if name else None
+
+
 def extract_page(html: bytes | str, url: str, *, metadata: bool = True, title_hint: str | None = None) -> PageText:
     """The article text of a page; ParseError naming the URL when there is none.
 
@@ -92,5 +98,5 @@ def extract_page(html: bytes | str, url: str, *, metadata: bool = True, title_hi
         text=strip_headline(str(doc["text"]), title),
         title=title,
         published_at=_parse_date(doc.get("date")),
-        sitename=doc.get("sitename") or site_name(html),
+        sitename=_unescaped(doc.get("sitename") or site_name(html)),
     )
