@@ -27,6 +27,7 @@ class Document(Record):
     fetched_at: datetime
     html: bytes | None = None
     text: str | None = None
+    outlet: str | None = None  # the feed's own title, when the page names no site
 
 
 class Figure(Record):

@@ -213,7 +213,7 @@ def analyse_document(doc: Document, topic_path: str) -> Article:
     title, published, outlet = doc.title, doc.published_at, None
     if doc.text is not None:
         text = doc.text
-        outlet = "seed " + doc.url.split(":", 1)[1]
+        outlet = f"seed document “{(title or doc.url)[:80]}”"
     else:
         page = extract_page(
             doc.html or b"", doc.url, metadata=not (doc.title and doc.published_at), title_hint=doc.title
@@ -221,7 +221,7 @@ def analyse_document(doc: Document, topic_path: str) -> Article:
         text = page.text
         title = title or page.title
         published = published or page.published_at
-        outlet = page.sitename
+        outlet = page.sitename or doc.outlet
     outlet = outlet or (urlsplit(doc.url).hostname or doc.url)
     topic = score_topic(profile, title, text)
     reference = (published or doc.fetched_at).date()

@@ -44,6 +44,7 @@ class FeedEntry:
     title: str | None
     published_at: datetime | None
     link: str = ""  # the link as the feed gave it, which is what is fetched
+    feed_title: str | None = None
 
     @property
     def fetch_url(self) -> str:
@@ -189,6 +190,7 @@ def parse_feed(feed_url: str, body: bytes, content_type: str | None = None) -> l
     headers = {"content-type": content_type} if content_type else {}
     parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False)
     entries = []
+    feed_title = (parsed.feed.get("title") or "").strip()[:100] or None
     for entry in parsed.entries:
         link = entry.get("link") or entry.get("id")
         if not link:
@@ -203,7 +205,14 @@ def parse_feed(feed_url: str, body: bytes, content_type: str | None = None) -> l
             log.warning("feed %s: entry link %s refused (scheme)", feed_url, link[:200])
             continue
         entries.append(
-            FeedEntry(url=key, feed_url=feed_url, title=entry.get("title"), published_at=_entry_date(entry), link=link)
+            FeedEntry(
+                url=key,
+                feed_url=feed_url,
+                title=entry.get("title"),
+                published_at=_entry_date(entry),
+                link=link,
+                feed_title=feed_title,
+            )
         )
     if not entries and parsed.get("bozo"):
         reason = parsed.get("bozo_exception")
@@ -241,6 +250,7 @@ async def fetch_page(client: httpx.AsyncClient, entry: FeedEntry, settings: Sett
         published_at=entry.published_at,
         fetched_at=now,
         html=body,
+        outlet=entry.feed_title,
     )
 
 

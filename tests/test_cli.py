@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, publish
-from test_pipeline import AID_HIGH, AID_LOW
+from test_pipeline import AID_HIGH, AID_LOW, rows
 from typer.testing import CliRunner
 
 import monitor
@@ -172,3 +172,40 @@ def test_a_pass_whose_every_feed_failed_exits_non_zero_and_prints_reasons_verbat
     publish(site, [AID_HIGH])
     result = runner.invoke(app, [*args, "--feed", site.url("/feed.xml")])
     assert result.exit_code == 0, result.output  # one feed answered: the pass did its work
+
+
+def test_serve_without_a_prefect_server_refuses_and_says_how_to_start_one(tmp_path):
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    env.pop("PREFECT_API_URL", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "monitor.cli", "serve", "--db", str(tmp_path / "w.duckdb")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "needs a Prefect server" in proc.stderr and "prefect server start" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_outlets_are_named_by_the_site_the_feed_or_the_seed(site, make_settings):
+    from conftest import Response, render_feed
+
+    page = (
+        b"<html><head><title>T</title></head><body><article><p>"
+        + b" ".join(AID_HIGH.paragraphs[0].encode() for _ in range(3))
+        + b"</p></article></body></html>"
+    )
+    site.routes[AID_HIGH.path] = Response(body=page)
+    feed = render_feed(site.base, [AID_HIGH]).replace(
+        b"<title>t</title>", b"<title>Andes &amp; Caribbean Wire</title>", 1
+    )
+    site.routes["/feed.xml"] = Response(body=feed, content_type="application/rss+xml")
+    settings = make_settings(feeds=[site.url("/feed.xml")])
+    run_pass(settings)
+    outlets = dict(rows(settings.db, "SELECT source, outlet FROM articles WHERE source = 'feed'"))
+    assert outlets == {"feed": "Andes & Caribbean Wire"}  # no og:site_name: the feed's own title
+    seeds = [r[0] for r in rows(settings.db, "SELECT outlet FROM articles WHERE source = 'seed'")]
+    assert len(seeds) == 2 and all(o.startswith("seed document “") and ".txt" not in o for o in seeds)
