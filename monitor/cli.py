@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,8 +12,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from monitor import notify
+from monitor import export, notify
 from monitor.errors import MonitorError
 from monitor.models import PassSummary
 from monitor.settings import Settings, load_settings
@@ -197,9 +199,16 @@ def sql(
     query: Annotated[str, typer.Argument(help="SQL to run, or a path to a .sql file")],
     config: ConfigOpt = None,
     db: DbOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or markdown")] = "table",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write to a file: .csv, .json, .parquet (DuckDB COPY), .md")
+    ] = None,
 ) -> None:
-    """Query the warehouse read-only and print the result as a table."""
+    """Query the warehouse read-only; print the result (a table, CSV, JSON, markdown) or write it to a file."""
     settings = _settings(config, db=db)
+    if fmt not in export.TEXT_FORMATS:
+        err.print(f"[red]error:[/red] unknown format {escape(fmt)!r}; use one of {', '.join(export.TEXT_FORMATS)}")
+        raise typer.Exit(2)
     path = Path(query)
     if query.strip().lower().endswith(".sql") and " " not in query.strip():
         if not path.is_file():
@@ -208,19 +217,32 @@ def sql(
         text = path.read_text(encoding="utf-8")
     else:
         text = query
+    to_file = output is not None and output.suffix.lower() != ".md"
     try:
+        statement = export.copy_statement(text, output) if to_file and output is not None else text
         with Warehouse.open(settings.db, read_only=True, lock_timeout=settings.lock_timeout) as wh:
-            columns, rows = wh.query(text)
+            columns, rows = wh.query(statement)
     except MonitorError as exc:
         raise _fail(exc) from exc
     except Exception as exc:  # duckdb's own errors: bad SQL is the user's input, not a crash
         err.print(f"[red]error:[/red] query failed: {escape(str(exc))}")
         raise typer.Exit(1) from exc
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
-    console.print(f"{len(rows)} row(s)")
+    if to_file:
+        written = rows[0][0] if rows and rows[0] else "?"
+        err.print(f"wrote {written} row(s) to {output}", markup=False)
+    elif output is not None:
+        output.write_text(export.render(columns, rows, "markdown"), encoding="utf-8")
+        err.print(f"wrote {len(rows)} row(s) to {output}", markup=False)
+    elif fmt != "table":
+        sys.stdout.write(export.render(columns, rows, fmt))
+    else:
+        table = Table()
+        for column in columns:
+            table.add_column(Text(column))
+        for row in rows:
+            table.add_row(*(Text(export.cell(v)) for v in row))  # Text: data is never read as markup
+        console.print(table)
+        console.print(f"{len(rows)} row(s)")
 
 
 @app.command()

@@ -108,6 +108,7 @@ def test_public_api_is_exactly_all():
     modules = {
         "cli",
         "address_guard",
+        "export",
         "contradict",
         "dedup",
         "outbox",
@@ -209,3 +210,45 @@ def test_outlets_are_named_by_the_site_the_feed_or_the_seed(site, make_settings)
     assert outlets == {"feed": "Andes & Caribbean Wire"}  # no og:site_name: the feed's own title
     seeds = [r[0] for r in rows(settings.db, "SELECT outlet FROM articles WHERE source = 'seed'")]
     assert len(seeds) == 2 and all(o.startswith("seed document “") and ".txt" not in o for o in seeds)
+
+
+def test_sql_prints_untrusted_text_verbatim(filled_db):
+    query = "SELECT 'Petro said [sic] that' AS s, 'x [/i] y' AS t, [1, 2] AS l"
+    result = runner.invoke(app, ["sql", "--db", str(filled_db), query])
+    assert result.exit_code == 0, result.output
+    assert "Petro said [sic] that" in result.output and "x [/i] y" in result.output and "[1, 2]" in result.output
+
+
+def test_sql_exports_in_every_format(filled_db, tmp_path):
+    import csv
+    import io
+    import json
+
+    import duckdb
+
+    query = "SELECT url, outlet, published_at FROM articles ORDER BY url"
+    expected = rows(filled_db, query)
+
+    as_csv = runner.invoke(app, ["sql", "--db", str(filled_db), "--format", "csv", query])
+    parsed = list(csv.reader(io.StringIO(as_csv.stdout)))
+    assert parsed[0] == ["url", "outlet", "published_at"] and [r[0] for r in parsed[1:]] == [r[0] for r in expected]
+
+    as_json = json.loads(runner.invoke(app, ["sql", "--db", str(filled_db), "--format", "json", query]).stdout)
+    assert [o["url"] for o in as_json] == [r[0] for r in expected]
+    assert all(o["published_at"] is None or "T" in o["published_at"] for o in as_json)  # ISO 8601
+
+    as_md = runner.invoke(app, ["sql", "--db", str(filled_db), "--format", "markdown", query]).stdout
+    assert as_md.splitlines()[:2] == ["| url | outlet | published_at |", "|---|---|---|"]
+
+    for suffix in (".parquet", ".csv", ".json"):
+        target = tmp_path / f"articles{suffix}"
+        result = runner.invoke(app, ["sql", "--db", str(filled_db), "--output", str(target), query])
+        assert result.exit_code == 0, result.output
+        assert f"wrote {len(expected)} row(s)" in result.output
+        back = duckdb.connect().execute(f"SELECT url FROM '{target}' ORDER BY url").fetchall()
+        assert [r[0] for r in back] == [r[0] for r in expected]
+
+    result = runner.invoke(app, ["sql", "--db", str(filled_db), "--format", "xml", query])
+    assert result.exit_code == 2 and "unknown format 'xml'" in result.output
+    result = runner.invoke(app, ["sql", "--db", str(filled_db), "-o", str(tmp_path / "a.xlsx"), query])
+    assert result.exit_code == 1 and "cannot tell the format" in result.output
