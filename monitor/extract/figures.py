@@ -100,11 +100,12 @@ class FigureExtractor:
             elif kind == "level" and "-" in period and not period.startswith("FY"):
                 gaps.append("period-range")  # "from X in 2022 to 2023": which year is the level's?
             elif kind == "change" and period.isdigit():
+                keep = self._period_filter(doc, inside, None, number)
                 # a change "in 2023" is the change from 2022, unless the sentence names its base year
                 # or the clause names the two years it runs between ("to X in 2023 from Y the year before")
-                years = self._clause_years(sentence, published, self._period_filter(doc, inside, None, number))
-                if base is None and len(years) == 2 and int(period) in years:
-                    period = f"{min(years)}-{max(years)}"
+                span = None if base is not None else self._years_between(sentence, published, int(period), keep)
+                if span is not None:
+                    period = span
                 else:
                     start = base[1] if base is not None and base[1] < int(period) else int(period) - 1
                     period = f"{start}-{period}"
@@ -189,9 +190,12 @@ class FigureExtractor:
 
         return keep
 
-    def _clause_years(self, sentence: str, published: date | None, keep: Callable[[int], bool]) -> set[int]:
-        """The single years the number's clause names."""
-        return {int(s.value) for s in self.periods.periods(sentence, published) if s.value.isdigit() and keep(s.start)}
+    def _years_between(
+        self, sentence: str, published: date | None, year: int, keep: Callable[[int], bool]
+    ) -> str | None:
+        """ "2022-2023" when the change's clause names exactly two years, its own among them."""
+        years = {int(s.value) for s in self.periods.periods(sentence, published) if s.value.isdigit() and keep(s.start)}
+        return f"{min(years)}-{max(years)}" if len(years) == 2 and year in years else None
 
     @staticmethod
     def _base_year(sentence: str, inside: Callable[[int], bool]) -> tuple[int, int] | None:
