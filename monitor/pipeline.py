@@ -50,6 +50,7 @@ class Plan:
 
     documents: list[Document] = field(default_factory=list)
     to_fetch: list[FeedEntry] = field(default_factory=list)
+    in_flight: list[FeedEntry] = field(default_factory=list)  # a pass ended while working on them: one at a time
     skipped: int = 0
     polls: list[FeedPoll] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
@@ -96,7 +97,8 @@ def plan(settings: Settings, profile: TopicProfile) -> Plan:
             deferred[entry.feed_url] = deferred.get(entry.feed_url, 0) + 1
             continue
         taken[entry.feed_url] = taken.get(entry.feed_url, 0) + 1
-        result.to_fetch.append(entry)
+        state = failed.get(entry.url)
+        (result.in_flight if state is not None and state.in_flight else result.to_fetch).append(entry)
     result.skipped += len(seeds) - len(result.documents)
     for poll in result.polls:
         poll.new = taken.get(poll.feed_url, 0)
@@ -109,7 +111,8 @@ def plan(settings: Settings, profile: TopicProfile) -> Plan:
                 settings.max_new_per_feed,
             )
     # oldest first, so that originals are stored before their copies across batches too
-    result.to_fetch.sort(key=lambda e: (e.published_at is None, e.published_at or datetime.min.replace(tzinfo=UTC)))
+    for pages in (result.to_fetch, result.in_flight):
+        pages.sort(key=lambda e: (e.published_at is None, e.published_at or datetime.min.replace(tzinfo=UTC)))
     return result
 
 
@@ -127,15 +130,18 @@ def should_try(state: FailureState | None, settings: Settings, now: datetime) ->
 
 
 def batches(todo: Plan, size: int) -> Iterator[tuple[list[Document], list[FeedEntry]]]:
-    """The plan's work in bounded batches: only one batch of pages is held in memory at a time."""
+    """The plan's work in bounded batches: only one batch of pages is held in memory at a time. Pages a
+    pass ended on come last, each alone, so that one which kills passes is found and counted."""
     items: list[Document | FeedEntry] = [*todo.documents, *todo.to_fetch]
     for start in range(0, len(items), size):
         chunk = items[start : start + size]
         yield [x for x in chunk if isinstance(x, Document)], [x for x in chunk if isinstance(x, FeedEntry)]
+    for entry in todo.in_flight:
+        yield [], [entry]
 
 
 def begin_batch(entries: list[FeedEntry], settings: Settings) -> None:
-    """Count the attempt on each page before working on it (see Warehouse.mark_pending)."""
+    """Mark each page before working on it (see Warehouse.mark_pending)."""
     if entries:
         with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
             wh.mark_pending([e.url for e in entries])

@@ -101,12 +101,23 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
 PENDING_REASON = "the pass ended before this page was stored (killed, crashed or out of time)"
 
 
+# Stages of a page a pass began on and has not finished: worked on alone ("pending", the attempt counted)
+# or in a batch with others ("queued", not counted: the pass may have died of another page or of a kill).
+IN_FLIGHT = ("pending", "queued")
+
+
 @dataclass(frozen=True)
 class FailureState:
     attempts: int
     transient: bool
     first_at: datetime
     last_at: datetime
+    stage: str
+
+    @property
+    def in_flight(self) -> bool:
+        """A pass ended while working on the page."""
+        return self.stage in IN_FLIGHT
 
 
 @dataclass
@@ -152,10 +163,10 @@ class Warehouse:
         if not urls:
             return {}
         rows = self.con.execute(
-            "SELECT url, attempts, transient, first_at, last_at FROM failures WHERE list_contains(?, url)",
+            "SELECT url, attempts, transient, first_at, last_at, stage FROM failures WHERE list_contains(?, url)",
             [list(urls)],
         ).fetchall()
-        return {r[0]: FailureState(r[1], r[2], r[3], r[4]) for r in rows}
+        return {r[0]: FailureState(*r[1:]) for r in rows}
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> tuple[list[str], list[tuple[Any, ...]]]:
         cur = self.con.execute(sql, list(params))
@@ -177,15 +188,19 @@ class Warehouse:
         )
 
     def mark_pending(self, urls: Sequence[str]) -> None:
-        """Count an attempt before the work: if the pass dies on one of these pages, the attempt stays."""
+        """Mark pages before the work, so that a pass that dies leaves them marked. One page worked on
+        alone has its attempt counted now ("pending"): if the pass dies, that page was the one in flight.
+        Pages of a larger batch are only "queued": a later pass works on each of them alone."""
         now = utcnow()
+        stage, counted = ("pending", 1) if len(urls) == 1 else ("queued", 0)
         for url in urls:
             self.con.execute(
                 """INSERT INTO failures (url, stage, reason, attempts, first_at, last_at, transient)
-                   VALUES (?, 'pending', ?, 1, ?, ?, false)
-                   ON CONFLICT (url) DO UPDATE SET stage = 'pending', reason = excluded.reason,
-                   attempts = failures.attempts + 1, last_at = excluded.last_at, transient = false""",
-                [url, PENDING_REASON, now, now],
+                   VALUES (?, ?, ?, ?, ?, ?, false)
+                   ON CONFLICT (url) DO UPDATE SET stage = excluded.stage, reason = excluded.reason,
+                   attempts = failures.attempts + excluded.attempts, last_at = excluded.last_at,
+                   transient = false""",
+                [url, stage, PENDING_REASON, counted, now, now],
             )
 
     def clear_failure(self, url: str) -> None:

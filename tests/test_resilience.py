@@ -9,7 +9,8 @@ import duckdb
 from conftest import Response, Story, publish, render_feed, render_page
 from test_pipeline import AID_HIGH, STORIES, rows
 
-from monitor.pipeline import begin_batch, run_pass
+from monitor.pipeline import batches, begin_batch, plan, run_pass
+from monitor.profile import load_profile
 from monitor.sources import FeedEntry, canonical_url, parse_feed
 from monitor.warehouse import PENDING_REASON, Warehouse
 
@@ -51,6 +52,20 @@ def test_a_page_that_killed_passes_is_skipped_once_its_attempts_are_used(site, m
     run_pass(settings)
     assert AID_HIGH.path not in site.hits
     assert rows(settings.db, "SELECT count(*) FROM articles WHERE url = ?", [entry.url]) == [(0,)]
+
+
+def test_pages_of_a_batch_a_pass_died_in_are_not_counted_but_retried_one_at_a_time(site, make_settings):
+    feed = publish(site, STORIES[:3])
+    settings = make_settings(feeds=[feed], max_fetch_attempts=1)
+    entries = [FeedEntry(url=site.url(s.path), feed_url=feed, title=None, published_at=None) for s in STORIES[:3]]
+    for _ in range(3):  # three passes killed (by a timeout, a reboot) while these pages were in flight together
+        begin_batch(entries, settings)
+    assert {_failure(settings.db, e.url) for e in entries} == {("queued", PENDING_REASON, 0, False)}
+    todo = plan(settings, load_profile(settings.topic_path))
+    assert [len(pages) for _, pages in batches(todo, settings.batch_size)] == [0, 1, 1, 1]  # seeds, then alone
+    run_pass(settings)
+    assert rows(settings.db, "SELECT count(*) FROM articles WHERE source = 'feed'") == [(3,)]
+    assert rows(settings.db, "SELECT count(*) FROM failures") == [(0,)]
 
 
 def test_a_pending_mark_then_a_real_failure_counts_one_attempt(site, make_settings):
