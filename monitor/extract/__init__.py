@@ -13,6 +13,7 @@ from monitor.extract.events import EventReader
 from monitor.extract.figures import FigureExtractor
 from monitor.extract.page import PageText, extract_page
 from monitor.extract.positions import PositionReader
+from monitor.extract.series import link_series
 from monitor.models import EventMention, Figure, Position
 from monitor.profile import TopicProfile
 from monitor.text import claim_sentences
@@ -42,6 +43,7 @@ class ClaimExtractor:
         self.positions = PositionReader(profile)
         self.events = EventReader(profile)
         self.topics = profile.topic_index
+        self.metrics = profile.metric_by_name
         self.action_words = _word_stems(
             [w for a in profile.actions for w in [*a.verbs, *a.nouns]] + [w for t in profile.topics for w in t.verbs]
         )
@@ -54,14 +56,16 @@ class ClaimExtractor:
         quantities = {s: self.figures.quantities.read(s) for s in sentences}
         candidates = [s for s in sentences if quantities[s] or self._may_hold_event(s) or self.topics.find(s)]
         parsed = dict(zip(candidates, grammar.parse(candidates), strict=True))
+        figures: list[list[Figure]] = []
         for sentence in sentences:
             doc = parsed.get(sentence)
-            claims.figures.extend(self.figures.extract(sentence, published, doc, quantities[sentence]))
+            figures.append(self.figures.extract(sentence, published, doc, quantities[sentence]))
             if doc is not None and doc.has_annotation("DEP"):
                 claims.positions.extend(self.positions.read(doc, context))
                 claims.events.extend(self.events.read(doc, find_dates(sentence, published), context))
             mentions = self.actors.mentions(sentence)
             context = self.actors.subject(sentence, mentions, context) or context
+        claims.figures = [f for fs in link_series(figures, self.metrics) for f in fs]
         return claims
 
     def _may_hold_event(self, sentence: str) -> bool:

@@ -1,0 +1,105 @@
+"""Figures that explain each other across neighbouring sentences: a change and the two levels it runs between.
+
+Reporters spread one measurement over sentences: "Coca grew 10 percent." then "The area reached 253,000
+hectares in 2023, up from 230,000 the year before." Read alone, the 10 percent has no period and the
+levels may have no metric. When a change's value is what its two levels work out to, the three are one
+series: the change runs between the levels' years, and a metric read on any of them (with nothing else
+read on the others) belongs to all. The arithmetic is the evidence; without it nothing is linked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from monitor.models import Figure
+from monitor.profile import Metric
+
+# Percentage points a change may miss its levels' arithmetic by (the levels are rounded too: "about 230,000").
+SLACK_POINTS = 1.0
+# Gaps the series can fill: what the metric is and which years a change runs between.
+_METRIC_GAPS = {"metric", "metric-outside-clause", "metric-ambiguous"}
+_PERIOD_GAPS = {"period"}
+
+
+@dataclass(frozen=True)
+class _Link:
+    metric: str
+    years: tuple[int, int]
+    levels: tuple[tuple[int, int], tuple[int, int]]  # (sentence, figure) of the earlier and the later level
+
+
+def link_series(sentences: Sequence[list[Figure]], metrics: dict[str, Metric]) -> list[list[Figure]]:
+    """The figures of consecutive sentences, with each change that its levels' arithmetic confirms given
+    the levels' years, and the series' one metric given to those of its figures that lacked it."""
+    out = [list(figures) for figures in sentences]
+    for i, figures in enumerate(sentences):
+        for j, change in enumerate(figures):
+            if change.kind != "change" or change.unit != "percent":
+                continue
+            link = _find_link(sentences, i, change, metrics)
+            if link is None:
+                continue
+            out[i][j] = _filled(out[i][j], link.metric, f"{link.years[0]}-{link.years[1]}")
+            for s, f in link.levels:
+                out[s][f] = _filled(out[s][f], link.metric, None)
+    return out
+
+
+def _find_link(sentences: Sequence[list[Figure]], i: int, change: Figure, metrics: dict[str, Metric]) -> _Link | None:
+    """The one pair of levels in this sentence or its neighbours whose ratio is the change, or None."""
+    window = [
+        (s, f, level)
+        for s in range(max(0, i - 1), min(len(sentences), i + 2))
+        for f, level in enumerate(sentences[s])
+        if level.kind == "level" and level.value > 0 and level.period is not None and level.period.isdigit()
+    ]
+    links: list[_Link] = []
+    for s0, f0, early in window:
+        for s1, f1, late in window:
+            if late.unit != early.unit or late.subject != early.subject or early.subject != change.subject:
+                continue
+            y0, y1 = int(early.period or 0), int(late.period or 0)
+            if y0 >= y1 or not _period_open(change, y0, y1):
+                continue
+            ratio = (late.value / early.value - 1) * 100
+            if not change.low - SLACK_POINTS <= ratio <= change.high + SLACK_POINTS:
+                continue
+            metric = _one_metric([change, early, late])
+            if metric is None or early.unit not in metrics[metric].units:
+                continue
+            links.append(_Link(metric, (y0, y1), ((s0, f0), (s1, f1))))
+    if len({(link.metric, link.years) for link in links}) != 1:
+        return None  # no pair, or pairs that say different things: stay as read
+    return links[0]
+
+
+def _period_open(change: Figure, y0: int, y1: int) -> bool:
+    """A change's period may come from its levels when it has none, or when the one year it named is the
+    earlier level's ("up 10% from 230,000 in 2022": 2022 is where the change starts, not where it ends)."""
+    if change.period is None:
+        return True
+    return change.period in (f"{y0}-{y1}", f"{y0 - 1}-{y0}")
+
+
+def _one_metric(figures: list[Figure]) -> str | None:
+    """The metric the figures share: read plainly on at least one, contradicted by none."""
+    plain = {f.metric for f in figures if f.metric_known and not _METRIC_GAPS & _gaps(f)}
+    tentative = {f.metric for f in figures if f.metric_known and _METRIC_GAPS & _gaps(f)}
+    if len(plain) != 1 or not tentative <= plain:
+        return None
+    return plain.pop()
+
+
+def _gaps(figure: Figure) -> set[str]:
+    return set(figure.gaps.split(",")) - {""}
+
+
+def _filled(figure: Figure, metric: str, period: str | None) -> Figure:
+    gaps = _gaps(figure) - _METRIC_GAPS
+    update: dict[str, object] = {"metric": metric, "metric_known": True}
+    if period is not None:
+        gaps -= _PERIOD_GAPS
+        update["period"] = period
+    kept = [g for g in figure.gaps.split(",") if g in gaps]
+    return figure.model_copy(update={**update, "gaps": ",".join(kept), "complete": not kept})
