@@ -1,0 +1,68 @@
+"""A change and the levels it runs between, read across neighbouring sentences (monitor/extract/series.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from monitor.extract import ClaimExtractor
+
+PUBLISHED = date(2025, 11, 10)
+
+
+@pytest.fixture(scope="module")
+def extractor(profile):
+    return ClaimExtractor(profile)
+
+
+def by_raw(extractor, text):
+    return {f.raw: f for f in extractor.extract(text, PUBLISHED).figures}
+
+
+def test_a_change_takes_the_years_of_the_levels_it_works_out_to(extractor):
+    figures = by_raw(
+        extractor,
+        "Peru's coca cultivation expanded by 20% over the period, the agency said. "
+        "Peru's survey counted 96,000 hectares in 2024, against 80,000 in 2023.",
+    )
+    change = figures["20%"]
+    assert (change.subject, change.metric, change.period, change.complete) == (
+        "Peru",
+        "coca cultivation area",
+        "2023-2024",
+        True,
+    )
+    assert figures["80,000"].metric == "coca cultivation area"
+
+
+def test_levels_that_do_not_work_out_to_the_change_leave_it_without_a_period(extractor):
+    figures = by_raw(
+        extractor,
+        "Peru's coca cultivation expanded by 20% over the period, the agency said. "
+        "Peru's survey counted 96,000 hectares in 2024, against 60,000 in 2023.",
+    )
+    change = figures["20%"]
+    assert change.period is None
+    assert not change.complete and "period" in change.gaps
+
+
+def test_the_year_of_the_earlier_level_is_where_the_change_starts(extractor):
+    figures = by_raw(
+        extractor,
+        "Peru's coca cultivation area reached 96,000 hectares in 2024, the agency said. "
+        "Peru's total was up 20 percent from 80,000 hectares in 2023.",
+    )
+    assert figures["20 percent"].period == "2023-2024"
+    assert figures["20 percent"].metric == "coca cultivation area"
+
+
+def test_two_metrics_in_the_series_link_nothing(extractor):
+    figures = by_raw(
+        extractor,
+        "Cocaine seizures in Peru rose 20% over the period, the agency said. "
+        "Peru's coca cultivation area was 96,000 hectares in 2024, against 80,000 in 2023.",
+    )
+    change = figures["20%"]
+    assert change.metric == "cocaine seizures"
+    assert change.period is None
