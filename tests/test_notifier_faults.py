@@ -1,15 +1,19 @@
-"""Notifier faults and feed health: alerts stay pending and arrive exactly once when the notifier recovers;
-an unhealthy feed gets one notice per change of state, apart from contradiction alerts."""
+"""Notifier faults and feed health: alerts stay pending and arrive once when the notifier recovers; a slow
+receiver does not hold the warehouse; an unhealthy feed gets one notice per change of state, apart from
+contradiction alerts."""
 
 from __future__ import annotations
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
+import duckdb
 from conftest import Response, publish
 from test_pipeline import AID_HIGH, AID_LOW, rows
 
 from monitor.feed_health import report_feed_health
-from monitor.outbox import deliver
+from monitor.outbox import deliver, deliver_detached
 from monitor.pipeline import run_pass
 
 
@@ -79,3 +83,36 @@ def test_failing_and_stale_feeds_get_one_notice_each(site, webhook, make_setting
     assert str(webhook.received[-1]["title"]).startswith("[monitor] feed stale")
     assert report_feed_health(settings) == 0
     assert rows(settings.db, "SELECT count(*) FROM alerts") == [(0,)]  # notices are not contradiction alerts
+
+
+def test_warehouse_is_free_while_a_receiver_holds_a_message(site, webhook, make_settings):
+    """The relay sends with no warehouse open: another process writes to the file while a receiver sits
+    on a message, and the delivery is recorded once the receiver answers."""
+    feed = publish(site, [AID_HIGH, AID_LOW])
+    run_pass(make_settings(feeds=[feed]))  # the alert is stored; no URL to deliver it to yet
+    arrived, release = threading.Event(), threading.Event()
+    original = webhook.routes["/hook"]
+
+    def holding(handler):
+        arrived.set()
+        release.wait(120)
+        return original(handler) if callable(original) else original
+
+    webhook.routes["/hook"] = holding
+    settings = make_settings(feeds=[feed], notify_urls=[webhook.apprise_url], notify_timeout=120.0)
+    with ThreadPoolExecutor(1) as pool:
+        relay = pool.submit(deliver_detached, settings)
+        try:
+            assert arrived.wait(60), "the receiver never got the message"
+            con = duckdb.connect(str(settings.db))  # a writer, as a pass opens it: fails while the file is held
+            try:
+                con.execute("CHECKPOINT")
+                assert con.execute("SELECT count(*) FROM alerts WHERE notified_at IS NULL").fetchall() == [(1,)]
+            finally:
+                con.close()
+        finally:
+            release.set()
+        delivery = relay.result(timeout=120)
+    assert (delivery.notified, delivery.failed) == (1, 0)
+    assert rows(settings.db, "SELECT count(*) FROM alerts WHERE notified_at IS NULL") == [(0,)]
+    assert len(webhook.received) == 1
