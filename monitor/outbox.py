@@ -2,7 +2,9 @@
 
 Delivery reads what to send, closes the warehouse, sends, and opens the warehouse again only to record
 each result: DuckDB locks the whole file, and a receiver may take its time, so the warehouse is never
-held while a message is on its way (passes and `monitor sql` go on meanwhile).
+held while a message is on its way (passes and `monitor sql` go on meanwhile). Each message has a hard
+deadline (`notify_timeout`, `notify.Sender`); one that passes it is recorded as failed and retried with
+backoff. Delivery is therefore at least once, with the alert id as the receiver's idempotency key.
 
 Delivery runs in a relay process of its own (`python -m monitor.outbox`, settings on stdin so secrets
 never show in a process list). A pass that is killed mid-delivery does not take the relay with it: the
@@ -49,15 +51,18 @@ def deliver(settings: Settings) -> Delivery:
         with _briefly(settings) as wh:
             pending = wh.pending_alerts(utcnow(), settings.notify_max_attempts)
             todo = [(alert, wh.delivered_targets(alert.alert_id)) for alert in pending]
-        for alert, done in todo:
-            if _deliver_one(alert, done, urls, settings, result):
-                result.notified += 1
-            else:
-                result.failed += 1
+        with notify.Sender(settings.notify_timeout) as sender:
+            for alert, done in todo:
+                if _deliver_one(sender, alert, done, urls, settings, result):
+                    result.notified += 1
+                else:
+                    result.failed += 1
     return result
 
 
-def _deliver_one(alert: Alert, done: set[str], urls: list[str], settings: Settings, result: Delivery) -> bool:
+def _deliver_one(
+    sender: notify.Sender, alert: Alert, done: set[str], urls: list[str], settings: Settings, result: Delivery
+) -> bool:
     """Send one alert to the URLs it has not reached, with no warehouse open; record each success right
     after its send (a kill then costs at most the message in flight), then the alert's outcome."""
     title, body = notify.format_alert(alert)
@@ -67,7 +72,7 @@ def _deliver_one(alert: Alert, done: set[str], urls: list[str], settings: Settin
         if target in done:
             continue
         try:
-            notify.send(url, title, body, settings.notify_timeout)
+            sender.send(url, title, body, idempotency_key=alert.alert_id)
         except NotifyError as exc:
             errors.append(str(exc))
             continue
