@@ -1,20 +1,30 @@
 """Delivering alerts through apprise, to any service it reaches (email, Slack, webhooks, ...).
 
-Delivery is recorded per alert and per target (by hash: URLs carry tokens), so a target that fails is
-retried with backoff on later passes while targets that succeeded never receive the alert twice.
-apprise only says why a send failed at DEBUG level; we capture that and report it, with secrets masked.
+Delivery is at least once, recorded per alert and per target (by hash: URLs carry tokens): a target that
+fails is retried with backoff on later passes, a target whose success is recorded is not sent the alert
+again. Each message is sent by a worker process within a hard deadline (`Sender`); a receiver that acted
+on a message but answered after the deadline gets it again on the retry, so every message carries the
+alert id as its idempotency key: on the last line of the body, and as an `Idempotency-Key` header to
+webhooks. apprise says why a send failed only at DEBUG level: the worker captures that and we report it,
+with secrets masked.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import logging
+import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
+import selectors
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
-
-import apprise
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 from monitor.errors import NotifyError
 from monitor.models import Alert
@@ -44,32 +54,6 @@ def redact(text: str, secrets: list[str]) -> str:
     return text
 
 
-class _Capture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.DEBUG:
-            self.lines.append(record.getMessage())
-
-
-@contextmanager
-def _apprise_reasons() -> Iterator[_Capture]:
-    logger = logging.getLogger("apprise")
-    handler = _Capture()
-    old_level, old_propagate = logger.level, logger.propagate
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    logger.propagate = False  # keep apprise's DEBUG lines (they hold URLs) out of our logs
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(old_level)
-        logger.propagate = old_propagate
-
-
 def _reason(lines: list[str], url: str) -> str:
     interesting = [
         ln for ln in lines if re.search(r"fail|error|refused|timed out|unreachable|invalid|could not", ln, re.I)
@@ -78,22 +62,133 @@ def _reason(lines: list[str], url: str) -> str:
     return redact(text, [url])[:500]
 
 
-def send(url: str, title: str, body: str, timeout: float = 10.0) -> None:
-    """Send one message to one apprise URL; NotifyError (URL masked, reason captured) on failure."""
-    with _apprise_reasons() as capture:
-        client = apprise.Apprise()
-        asset_ok = client.add(url)
-        if not asset_ok:
+# apprise's webhooks (JSON, form, XML) add an HTTP header for each `+Name=value` query parameter
+_HEADER_SCHEMES = {"json", "jsons", "form", "forms", "xml", "xmls"}
+
+
+def with_idempotency_key(url: str, key: str) -> str:
+    """`url` with an `Idempotency-Key: key` header for a webhook; other URLs unchanged (the key is in
+    the body of every message): delivery is at least once, and receivers drop what they have seen."""
+    if url.split("://", 1)[0].lower() not in _HEADER_SCHEMES:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}+Idempotency-Key={quote(key, safe='')}"
+
+
+WORKER = Path(__file__).with_name("sendworker.py")
+WORKER_START_TIMEOUT = 60.0  # seconds for the worker to load apprise; not counted in a message's deadline
+
+
+class Sender:
+    """Sends messages in a worker process, each within `deadline` seconds including every byte of the
+    answer: a worker still sending at its deadline is killed (which closes the connection) and the next
+    message gets a new one. The receiver may still act on a message whose deadline passed: delivery is at
+    least once. Use as a context manager; the worker starts at the first message."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._selector: selectors.BaseSelector | None = None
+        self._buffer = b""
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def send(self, url: str, title: str, body: str, idempotency_key: str | None = None) -> None:
+        """Send one message to one apprise URL; NotifyError (URL masked, reason captured) on failure."""
+        target = with_idempotency_key(url, idempotency_key) if idempotency_key else url
+        request = {"url": target, "title": title, "body": body, "timeout": self.deadline}
+        proc = self._worker(url)
+        assert proc.stdin is not None
+        try:
+            proc.stdin.write(json.dumps(request).encode() + b"\n")
+            proc.stdin.flush()
+            answer = self._read(self.deadline)
+        except (BrokenPipeError, EOFError) as exc:
+            self._stop()
+            raise NotifyError(f"{mask_url(url)}: the send worker ended unexpectedly") from exc
+        if answer is None:
+            self._stop()
+            raise NotifyError(f"{mask_url(url)}: no answer within {self.deadline:g} s; the send was stopped")
+        if answer["ok"] is None:
             raise NotifyError(f"{mask_url(url)}: not a notification URL apprise understands")
-        for server in client:
-            # apprise's per-service socket timeouts; the defaults wait 4 s to connect and longer to read
-            if hasattr(server, "socket_connect_timeout"):
-                server.socket_connect_timeout = timeout
-            if hasattr(server, "socket_read_timeout"):
-                server.socket_read_timeout = timeout
-        ok = client.notify(title=title, body=body)
-    if not ok:
-        raise NotifyError(f"{mask_url(url)}: {_reason(capture.lines, url)}")
+        if not answer["ok"]:
+            raise NotifyError(f"{mask_url(url)}: {_reason(answer['lines'], url)}")
+
+    def close(self) -> None:
+        """End the worker: it finishes at the end of its input; killed if it does not."""
+        if self._proc is None:
+            return
+        assert self._proc.stdin is not None
+        with contextlib.suppress(OSError):
+            self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+        self._forget()
+
+    def _worker(self, url: str) -> subprocess.Popen[bytes]:
+        if self._proc is not None and self._proc.poll() is None:
+            return self._proc
+        self._forget()
+        # -P: the worker's folder (monitor/, whose profile.py would shadow the standard library's) is not
+        # put on sys.path; URLs go through stdin, never into a process list
+        self._proc = subprocess.Popen(
+            [sys.executable, "-P", str(WORKER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        assert self._proc.stdout is not None
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._proc.stdout, selectors.EVENT_READ)
+        try:
+            ready = self._read(WORKER_START_TIMEOUT)
+        except EOFError:
+            ready = None
+        if ready is None:
+            self._stop()
+            raise NotifyError(f"{mask_url(url)}: the send worker did not start")
+        return self._proc
+
+    def _read(self, timeout: float) -> dict[str, Any] | None:
+        """The worker's next answer; None if none came within `timeout` s; EOFError if the worker ended."""
+        assert self._proc is not None and self._proc.stdout is not None and self._selector is not None
+        end = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            left = end - time.monotonic()
+            if left <= 0 or not self._selector.select(left):
+                return None
+            chunk = os.read(self._proc.stdout.fileno(), 65536)
+            if not chunk:
+                raise EOFError
+            self._buffer += chunk
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def _stop(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait()
+        self._forget()
+
+    def _forget(self) -> None:
+        if self._selector is not None:
+            self._selector.close()
+        if self._proc is not None:
+            for pipe in (self._proc.stdin, self._proc.stdout):
+                if pipe is not None:
+                    with contextlib.suppress(OSError):  # a request left unwritten to a worker that died
+                        pipe.close()
+        self._proc, self._selector, self._buffer = None, None, b""
+
+
+def send(url: str, title: str, body: str, timeout: float = 10.0) -> None:
+    """Send one message to one apprise URL within `timeout` s; NotifyError on failure."""
+    with Sender(timeout) as sender:
+        sender.send(url, title, body)
 
 
 def format_alert(alert: Alert) -> tuple[str, str]:
@@ -119,10 +214,11 @@ class TestResult:
 def test_targets(urls: list[str], timeout: float = 10.0) -> list[TestResult]:
     """Send a test message to every URL and say which failed and why."""
     results = []
-    for url in urls:
-        try:
-            send(url, "[monitor] test notification", "This is a test from `monitor notify --test`.", timeout)
-            results.append(TestResult(mask_url(url), True, None))
-        except NotifyError as exc:
-            results.append(TestResult(mask_url(url), False, str(exc)))
+    with Sender(timeout) as sender:
+        for url in urls:
+            try:
+                sender.send(url, "[monitor] test notification", "This is a test from `monitor notify --test`.")
+                results.append(TestResult(mask_url(url), True, None))
+            except NotifyError as exc:
+                results.append(TestResult(mask_url(url), False, str(exc)))
     return results

@@ -1,5 +1,11 @@
 """The alert outbox: pending alerts delivered to every notification URL, each success recorded at once.
 
+Delivery reads what to send, closes the warehouse, sends, and opens the warehouse again only to record
+each result: DuckDB locks the whole file, and a receiver may take its time, so the warehouse is never
+held while a message is on its way (passes and `monitor sql` go on meanwhile). Each message has a hard
+deadline (`notify_timeout`, `notify.Sender`); one that passes it is recorded as failed and retried with
+backoff. Delivery is therefore at least once, with the alert id as the receiver's idempotency key.
+
 Delivery runs in a relay process of its own (`python -m monitor.outbox`, settings on stdin so secrets
 never show in a process list). A pass that is killed mid-delivery does not take the relay with it: the
 relay finishes the send it started and records it, so a kill cannot leave a delivered alert unrecorded
@@ -14,6 +20,7 @@ import json
 import logging
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,37 +47,53 @@ def deliver(settings: Settings) -> Delivery:
     urls = [u.get_secret_value() for u in settings.notify_urls]
     if not urls:
         return result
-    with _relay_lock(settings.db), Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
-        for alert in wh.pending_alerts(utcnow(), settings.notify_max_attempts):
-            if _deliver_one(wh, alert, urls, settings, result):
-                wh.mark_notified(alert.alert_id)
-                result.notified += 1
-            else:
-                result.failed += 1
+    with _relay_lock(settings.db):
+        with _briefly(settings) as wh:
+            pending = wh.pending_alerts(utcnow(), settings.notify_max_attempts)
+            todo = [(alert, wh.delivered_targets(alert.alert_id)) for alert in pending]
+        with notify.Sender(settings.notify_timeout) as sender:
+            for alert, done in todo:
+                if _deliver_one(sender, alert, done, urls, settings, result):
+                    result.notified += 1
+                else:
+                    result.failed += 1
     return result
 
 
-def _deliver_one(wh: Warehouse, alert: Alert, urls: list[str], settings: Settings, result: Delivery) -> bool:
+def _deliver_one(
+    sender: notify.Sender, alert: Alert, done: set[str], urls: list[str], settings: Settings, result: Delivery
+) -> bool:
+    """Send one alert to the URLs it has not reached, with no warehouse open; record each success right
+    after its send (a kill then costs at most the message in flight), then the alert's outcome."""
     title, body = notify.format_alert(alert)
-    done = wh.delivered_targets(alert.alert_id)
     errors = []
     for url in urls:
         target = notify.target_hash(url)
         if target in done:
             continue
         try:
-            notify.send(url, title, body, settings.notify_timeout)
+            sender.send(url, title, body, idempotency_key=alert.alert_id)
         except NotifyError as exc:
             errors.append(str(exc))
             continue
-        wh.record_delivery(alert.alert_id, target)
-    if errors:
+        with _briefly(settings) as wh:
+            wh.record_delivery(alert.alert_id, target)
+    with _briefly(settings) as wh:
+        if not errors:
+            wh.mark_notified(alert.alert_id)
+            return True
         message = "; ".join(errors)
         wh.mark_failed(alert.alert_id, message, settings.notify_backoff)
-        result.errors.append(f"alert {alert.alert_id}: {message}")
-        log.warning("alert %s not delivered: %s", alert.alert_id, message)
-        return False
-    return True
+    result.errors.append(f"alert {alert.alert_id}: {message}")
+    log.warning("alert %s not delivered: %s", alert.alert_id, message)
+    return False
+
+
+@contextlib.contextmanager
+def _briefly(settings: Settings) -> Iterator[Warehouse]:
+    """The warehouse for one read or one record, closed right after: never held across a send."""
+    with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
+        yield wh
 
 
 class _relay_lock:

@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     lock_timeout: float = Field(60.0, ge=0, description="seconds to wait for a busy warehouse")
     notify_max_attempts: int = Field(8, ge=1)
     notify_backoff: float = Field(60.0, ge=0, description="first retry delay, doubled each attempt")
-    notify_timeout: float = Field(10.0, gt=0)
+    notify_timeout: float = Field(10.0, gt=0, description="hard deadline in seconds for sending one message")
 
     poll_interval: float = Field(900.0, gt=0, description="seconds between scheduled passes")
     poll_cron: str | None = Field(None, description="cron schedule; replaces poll_interval")
