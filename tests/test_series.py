@@ -66,3 +66,24 @@ def test_two_metrics_in_the_series_link_nothing(extractor):
     change = figures["20%"]
     assert change.metric == "cocaine seizures"
     assert change.period is None
+
+
+def test_a_sentence_naming_no_time_continues_the_period_of_the_changes_before(extractor):
+    figures = by_raw(
+        extractor,
+        "Peru's coca cultivation area grew 8% in 2024 to 96,000 hectares, the agency said. "
+        "Peru's cocaine production climbed much faster, by 40%, to 900 tonnes.",
+    )
+    assert figures["40%"].period == "2023-2024"
+    assert figures["900 tonnes"].period == "2024"
+    assert figures["900 tonnes"].complete
+
+
+def test_a_sentence_that_says_when_keeps_its_own_time(extractor):
+    figures = by_raw(
+        extractor,
+        "Peru's coca cultivation area grew 8% in 2024 to 96,000 hectares, the agency said. "
+        "Peru's cocaine production has so far climbed by 40%, to 900 tonnes.",
+    )
+    assert figures["40%"].period is None
+    assert figures["900 tonnes"].period is None

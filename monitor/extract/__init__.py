@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,7 +14,7 @@ from monitor.extract.events import EventReader
 from monitor.extract.figures import FigureExtractor
 from monitor.extract.page import PageText, extract_page
 from monitor.extract.positions import PositionReader
-from monitor.extract.series import link_series
+from monitor.extract.series import carry_periods, link_series
 from monitor.models import EventMention, Figure, Position
 from monitor.profile import TopicProfile
 from monitor.text import claim_sentences
@@ -25,6 +26,7 @@ __all__ = ["ClaimExtractor", "Claims", "PageText", "extract_page"]
 MAX_CLAIM_SENTENCE_CHARS = 2_000
 # Claims are read from the first this-many characters of a text (a long article is about 30,000).
 MAX_CLAIM_TEXT_CHARS = 300_000
+_NOW = re.compile(r"\b(?:now|currently|today|recently|so far)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -44,6 +46,7 @@ class ClaimExtractor:
         self.events = EventReader(profile)
         self.topics = profile.topic_index
         self.metrics = profile.metric_by_name
+        self.time_words = profile.lexicon_index("grammar", "tally_markers")
         self.action_words = _word_stems(
             [w for a in profile.actions for w in [*a.verbs, *a.nouns]] + [w for t in profile.topics for w in t.verbs]
         )
@@ -65,8 +68,16 @@ class ClaimExtractor:
                 claims.events.extend(self.events.read(doc, find_dates(sentence, published), context))
             mentions = self.actors.mentions(sentence)
             context = self.actors.subject(sentence, mentions, context) or context
-        claims.figures = [f for fs in link_series(figures, self.metrics) for f in fs]
+        linked = link_series(figures, self.metrics)
+        carried = carry_periods(linked, lambda s: self._names_time(s, published))
+        claims.figures = [f for fs in carried for f in fs]
         return claims
+
+    def _names_time(self, sentence: str, published: date | None) -> bool:
+        """Whether a sentence says when, in any way: a year, a date, a tally's "so far", "now"."""
+        if self.figures.periods.periods(sentence, published) or find_dates(sentence, published):
+            return True
+        return bool(self.time_words.find(sentence)) or bool(_NOW.search(sentence))
 
     def _may_hold_event(self, sentence: str) -> bool:
         words = sentence.lower().split()

@@ -1,15 +1,19 @@
-"""Figures that explain each other across neighbouring sentences: a change and the two levels it runs between.
+"""Figures that explain each other across neighbouring sentences.
 
 Reporters spread one measurement over sentences: "Coca grew 10 percent." then "The area reached 253,000
 hectares in 2023, up from 230,000 the year before." Read alone, the 10 percent has no period and the
 levels may have no metric. When a change's value is what its two levels work out to, the three are one
 series: the change runs between the levels' years, and a metric read on any of them (with nothing else
 read on the others) belongs to all. The arithmetic is the evidence; without it nothing is linked.
+
+A sentence that names no time and reports a change right after a sentence whose changes all run over one
+period continues it ("Coca grew 10% in 2023 ... Cocaine output rose faster, by 53%, to 2,664 tonnes"):
+its changes take that period, and a level it reaches the period's last year.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from monitor.models import Figure
@@ -44,6 +48,43 @@ def link_series(sentences: Sequence[list[Figure]], metrics: dict[str, Metric]) -
             for s, f in link.levels:
                 out[s][f] = _filled(out[s][f], link.metric, None)
     return out
+
+
+def carry_periods(sentences: Sequence[list[Figure]], names_time: Callable[[str], bool]) -> list[list[Figure]]:
+    """The figures of consecutive sentences, with the changes of a sentence that names no time given the
+    one period of the changes just before (and the level such a change reaches, that period's last year)."""
+    out = [list(figures) for figures in sentences]
+    for i in range(1, len(sentences)):
+        before = {(f.subject, f.period) for f in out[i - 1] if f.kind == "change" and f.complete and f.period}
+        if len(before) != 1:
+            continue
+        subject, period = before.pop()
+        if period is None or not _is_year_range(period):
+            continue
+        current = out[i]
+        carried = [
+            j
+            for j, f in enumerate(current)
+            if f.kind == "change" and f.subject == subject and _gaps(f) == {"period"} and f.metric_known
+        ]
+        if not carried or names_time(current[0].evidence):
+            continue
+        metrics = {current[j].metric for j in carried}
+        reached = [
+            j
+            for j, f in enumerate(current)
+            if f.kind == "level" and f.subject == subject and f.metric in metrics and _gaps(f) == {"period"}
+        ]
+        for j in carried:
+            current[j] = _filled(current[j], current[j].metric, period)
+        if len(reached) == 1:  # "by 53%, to 2,664 tonnes": the one level the change reached
+            current[reached[0]] = _filled(current[reached[0]], current[reached[0]].metric, period.split("-")[1])
+    return out
+
+
+def _is_year_range(period: str) -> bool:
+    first, _, last = period.partition("-")
+    return first.isdigit() and last.isdigit() and len(first) == len(last) == 4
 
 
 def _find_link(sentences: Sequence[list[Figure]], i: int, change: Figure, metrics: dict[str, Metric]) -> _Link | None:
