@@ -65,6 +65,11 @@ class Action(_Model):
     nouns: list[str] = Field(default_factory=list)  # "revocation", "strike"
     # When set, the verb or noun must act on one of these ("visa", "boat"); the target is its owner.
     objects: list[str] = Field(default_factory=list)
+    # Verbs that do the action by putting the target somewhere ("added Petro to the sanctions list"):
+    # they count only when the place after to / on / onto / in / into names one of `destinations`
+    # (phrases); the target is their object.
+    placing_verbs: list[str] = Field(default_factory=list)
+    destinations: list[str] = Field(default_factory=list)
     window_days: int = 14
     # Happens again and again (strikes on boats): another date is another event, never a conflict.
     recurring: bool = False

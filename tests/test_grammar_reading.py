@@ -240,3 +240,15 @@ def test_a_year_of_another_thing_or_a_definite_last_year_is_not_the_period(extra
 def test_a_year_of_the_measured_thing_is_the_period(extractor):
     (f,) = figures(extractor, "U.S. assistance to Colombia in 2023 totaled roughly $410 million, analysts said.")
     assert (f.period, f.complete) == ("2023", True)
+
+
+def test_putting_the_target_on_a_named_list_is_the_action(extractor):
+    (e,) = events(extractor, "On Friday, September 12, the Treasury added President Petro to its sanctions list.")
+    assert (e.actor, e.action, e.target, e.event_date, e.complete) == (
+        "U.S. Treasury",
+        "sanction",
+        "Gustavo Petro",
+        date(2025, 9, 12),
+        True,
+    )
+    assert events(extractor, "On Friday, September 12, Trump added Colombia to a list of failing countries.") == []

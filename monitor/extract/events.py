@@ -27,7 +27,7 @@ from monitor.models import EventMention
 from monitor.profile import Action, TopicProfile
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "him", "them", "me", "us"}
 OBJECT_PRONOUNS = {"him", "her", "them", "me", "us"}
@@ -39,6 +39,9 @@ class Trigger:
     token: Token
     action: Action
     obj: Token | None  # the action's object when it names objects ("visa" of "revoke visa")
+
+
+_PLACING_PREPOSITIONS = {"to", "on", "onto", "in", "into"}
 
 
 class EventReader:
@@ -89,7 +92,17 @@ class EventReader:
 
     def _triggers(self, doc: Doc) -> list[Trigger]:
         found = []
+        places: set[int] = set()  # the words of "its sanctions list" name where, not a second action
         for t in doc:
+            for action in self.profile.actions:
+                place = self._place(t, action) if t.pos_ == "VERB" and _lemma_in(t, action.placing_verbs) else None
+                if place is not None:
+                    found.append(Trigger(t, action, None))
+                    places.update(w.i for w in place)
+                    break
+        for t in doc:
+            if t.i in places or any(f.token.i == t.i for f in found):
+                continue
             for action in self.profile.actions:
                 if t.pos_ in ("VERB", "AUX") and _lemma_in(t, action.verbs):
                     obj = self._verb_object(t, action)
@@ -121,6 +134,21 @@ class EventReader:
         subject = g.subject_of(verb)
         if subject is not None and subject.dep_ == "nsubjpass" and _lemma_in(subject, action.objects):
             return subject
+        return None
+
+    @staticmethod
+    def _place(verb: Token, action: Action) -> Span | None:
+        """ "added Petro to [its sanctions list]": the place the verb puts its object, when it names one of
+        the action's destinations."""
+        if g.object_of(verb) is None and not g.is_passive(verb):
+            return None
+        for prep in g.children(verb, "prep"):
+            if prep.lower_ not in _PLACING_PREPOSITIONS:
+                continue
+            for item in (i for obj in g.children(prep, "pobj") for i in g.conjuncts(obj)):
+                place = g.phrase(item)
+                if any(d.lower() in place.text.lower() for d in action.destinations):
+                    return place
         return None
 
     def _noun_object(self, noun: Token, action: Action) -> Token | None:
