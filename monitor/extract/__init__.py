@@ -60,13 +60,16 @@ class ClaimExtractor:
         candidates = [s for s in sentences if quantities[s] or self._may_hold_event(s) or self.topics.find(s)]
         parsed = dict(zip(candidates, grammar.parse(candidates), strict=True))
         figures: list[list[Figure]] = []
+        mentioned: dict[str, None] = {}  # the actors named so far, in order
         for sentence in sentences:
             doc = parsed.get(sentence)
             figures.append(self.figures.extract(sentence, published, doc, quantities[sentence]))
-            if doc is not None and doc.has_annotation("DEP"):
-                claims.positions.extend(self.positions.read(doc, context))
-                claims.events.extend(self.events.read(doc, find_dates(sentence, published), context))
             mentions = self.actors.mentions(sentence)
+            mentioned.update(dict.fromkeys(m.key for m in mentions))
+            if doc is not None and doc.has_annotation("DEP"):
+                referents = self.actors.referents(mentioned)
+                claims.positions.extend(self.positions.read(doc, context, referents))
+                claims.events.extend(self.events.read(doc, find_dates(sentence, published), context, referents))
             context = self.actors.subject(sentence, mentions, context) or context
         linked = link_series(figures, self.metrics)
         carried = carry_periods(linked, lambda s: self._names_time(s, published))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from monitor.profile import TopicProfile
 from monitor.text import PhraseMatch
@@ -19,6 +19,17 @@ class ActorFinder:
     def __init__(self, profile: TopicProfile) -> None:
         self.profile = profile
         self.speech = profile.lexicon_index("stance", "speech_verbs")
+        # the head noun of a person's role can stand for them: "minister" of "Interior Minister of Colombia"
+        self.titles = {a.name: _head_noun(a.role) for a in profile.actors if a.kind == "person" and a.role}
+
+    def referents(self, mentioned: Iterable[str]) -> dict[str, str]:
+        """Whom each bare title stands for in an article: the one person named so far who holds it
+        ("the minister" after "Interior Minister Armando Benedetti"); a title two of them hold is left out."""
+        holders: dict[str, set[str]] = {}
+        for name in mentioned:
+            if name in self.titles:
+                holders.setdefault(self.titles[name], set()).add(name)
+        return {word: next(iter(names)) for word, names in holders.items() if len(names) == 1}
 
     def mentions(self, sentence: str, exclude: Sequence[PhraseMatch] = ()) -> list[PhraseMatch]:
         """Actor mentions, leaving out those inside other phrases (a topic "U.S. weapons" is no actor)."""
@@ -53,3 +64,8 @@ class ActorFinder:
             if not _PREPOSITION_BEFORE.search(sentence[: m.start]) and sentence[m.end : m.end + 2] != "'s"
         ]
         return subjects[0].key if subjects else None
+
+
+def _head_noun(role: str) -> str:
+    """The word a role's holder goes by: the last word before "of" ("Wife of the President" -> "wife")."""
+    return role.lower().split(" of ")[0].split()[-1]

@@ -17,6 +17,7 @@ were read (`gaps` lists the missing ones): only complete mentions are compared.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -57,10 +58,19 @@ class EventReader:
         self.conditions = {w.lower() for w in lex.get("conditions", [])}
         self.past_markers = {w.lower() for w in lex.get("past_markers", [])}
         self.context: str | None = None
+        self.referents: Mapping[str, str] = {}
 
-    def read(self, doc: Doc, dates: list[tuple[int, int, date]], context: str | None = None) -> list[EventMention]:
-        """The event mentions of one sentence; `context` is who the text was just about ("his visa")."""
+    def read(
+        self,
+        doc: Doc,
+        dates: list[tuple[int, int, date]],
+        context: str | None = None,
+        referents: Mapping[str, str] | None = None,
+    ) -> list[EventMention]:
+        """The event mentions of one sentence; `context` is who the text was just about ("his visa"),
+        `referents` whom a bare title ("the minister") stands for in this article."""
         self.context = context
+        self.referents = referents or {}
         out: list[EventMention] = []
         seen: set[tuple[str, str | None, str | None]] = set()
         for trigger in self._triggers(doc):
@@ -290,7 +300,7 @@ class EventReader:
 
     def _name(self, token: Token, role: str = "actor") -> tuple[str | None, str]:
         """The profile actor a noun phrase names, or None (and why, for the actor or target role)."""
-        name, why = g.named_actor(self.profile.actor_index, token)
+        name, why = g.named_actor(self.profile.actor_index, token, self.referents)
         return name, f"{role}-{why}" if why else ""
 
     # ---------------------------------------------------------------- when

@@ -7,7 +7,7 @@ read claims differently without saying so. Only the components claim reading nee
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -106,9 +106,12 @@ def antecedent(token: Token) -> Token:
     return token
 
 
-def named_actor(actor_index: PhraseIndex, token: Token) -> tuple[str | None, str]:
+def named_actor(
+    actor_index: PhraseIndex, token: Token, referents: Mapping[str, str] | None = None
+) -> tuple[str | None, str]:
     """The profile actor a noun phrase names (a relative pronoun's antecedent's): the only one named in
-    it, or the one at its head; else None and why ("unknown", "ambiguous")."""
+    it, or the one at its head, or the one a bare title refers to ("the minister": `referents`); else
+    None and why ("unknown", "ambiguous")."""
     token = antecedent(token)
     span = phrase(token)
     matches = actor_index.find(span.text)
@@ -116,11 +119,22 @@ def named_actor(actor_index: PhraseIndex, token: Token) -> tuple[str | None, str
     if len(keys) == 1:
         return keys.pop(), ""
     if not keys:
+        if referents and _bare_title(token) and token.lemma_.lower() in referents:
+            return referents[token.lemma_.lower()], ""
         return None, "unknown"
     head = [m for m in matches if span.start_char + m.start <= token.idx < span.start_char + m.end]
     if head:
         return head[0].key, ""
     return None, "ambiguous"
+
+
+def _bare_title(token: Token) -> bool:
+    """ "the minister", with nothing that could make it another one ("the former minister", "the minister
+    of trade")."""
+    if token.pos_ not in ("NOUN", "PROPN") or not token.text.islower():
+        return False  # a capitalised title is part of a name ("Minister Benedetti")
+    modifiers = [c for c in token.children if c.dep_ not in ("punct", "relcl", "acl", "appos")]
+    return len(modifiers) == 1 and modifiers[0].lower_ == "the" and modifiers[0].i < token.i
 
 
 def clause_of(token: Token) -> Token:

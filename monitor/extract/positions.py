@@ -13,6 +13,7 @@ topic; only complete positions are compared.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from monitor.extract import grammar as g
@@ -68,8 +69,12 @@ class PositionReader:
         self.obligation = {w.lower() for w in grammar.get("obligation", [])}
         self.obligation |= {w.lower() for w in grammar.get("deliberation", [])}
         self.evaluative = {w.lower() for w in grammar.get("evaluative_verbs", [])}
+        self.referents: Mapping[str, str] = {}
 
-    def read(self, doc: Doc, context: str | None) -> list[Position]:
+    def read(self, doc: Doc, context: str | None, referents: Mapping[str, str] | None = None) -> list[Position]:
+        """The positions of one sentence; `context` is who the text was just about, `referents` whom a
+        bare title ("the minister") stands for in this article."""
+        self.referents = referents or {}
         text = doc.text
         if not text.rstrip().endswith((".", "!", "?", '"', "'", ")")):
             return []  # a headline or section heading states no one's position
@@ -153,7 +158,8 @@ class PositionReader:
         if self._obliged(chain[-1]):
             return None
         aux = {c.lower_ for v in chain for c in v.children if c.dep_ in ("aux", "neg", "advmod")}
-        if not aux & (_FUTURE | {"keep", "continue"}) and not any(v.lemma_ in ("keep", "continue") for v in chain):
+        committed = aux & (_FUTURE | {"keep", "continue"}) or any(v.lemma_ in ("keep", "continue") for v in chain)
+        if not committed and not _own_practice(chain[-1]):
             return None
         negated = any(c.dep_ == "neg" or c.lower_ in self.negations for v in chain for c in v.children)
         if any(c.lower_ == "longer" for v in chain for c in v.subtree if c.dep_ == "advmod"):
@@ -305,7 +311,7 @@ class PositionReader:
         return None, "holder"
 
     def _name(self, token: Token) -> tuple[str | None, str]:
-        name, why = g.named_actor(self.profile.actor_index, token)
+        name, why = g.named_actor(self.profile.actor_index, token, self.referents)
         return name, "holder" if why else ""
 
     # ---------------------------------------------------------------- in time
@@ -318,6 +324,19 @@ class PositionReader:
             return False
         future = any(c.lower_ in _FUTURE for c in g.clause_of(cue).children if c.dep_ == "aux")
         return not (future and all(m.text.lower() == "no longer" for m in markers))
+
+
+def _own_practice(verb: Token) -> bool:
+    """ "We do not buy rifles from them", in quotes: a speaker stating their side's standing practice, in
+    the present tense and the first person, is their stance on doing it."""
+    subject = g.subject_of(verb)
+    if subject is None or subject.lower_ not in ("we", "i"):
+        return False
+    if verb.tag_ not in ("VBP", "VB") or any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
+        return False
+    if verb.tag_ == "VB" and not any(c.dep_ == "aux" and c.lemma_ == "do" and c.tag_ == "VBP" for c in verb.children):
+        return False  # a bare verb is present only under "do" ("we do not buy")
+    return any(t.text in ('"', "“", "”") for t in verb.doc[: subject.i])
 
 
 def _past_perfect(cue: Token) -> bool:
