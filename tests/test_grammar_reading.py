@@ -252,3 +252,25 @@ def test_putting_the_target_on_a_named_list_is_the_action(extractor):
         True,
     )
     assert events(extractor, "On Friday, September 12, Trump added Colombia to a list of failing countries.") == []
+
+
+def test_a_bare_title_stands_for_the_one_person_named_who_holds_it(extractor):
+    text = (
+        "Interior Minister Armando Benedetti spoke to reporters in Bogotá on Tuesday. "
+        '"We do not buy a single rifle more from the United States," the minister said.'
+    )
+    (p,) = positions(extractor, text)
+    assert (p.actor, p.topic, p.stance, p.complete) == ("Armando Benedetti", "buying U.S. weapons", "oppose", True)
+
+
+def test_a_title_two_people_named_hold_stands_for_no_one(extractor):
+    text = (
+        "President Donald Trump and President Gustavo Petro spoke by phone on Tuesday. "
+        '"We do not buy a single rifle more from the United States," the president said.'
+    )
+    assert positions(extractor, text) == []
+
+
+def test_a_practice_in_the_past_or_in_the_third_person_is_no_stance(extractor):
+    assert positions(extractor, '"We bought rifles from the United States for years," Petro said.') == []
+    assert positions(extractor, "Petro said the army buys rifles from the United States.") == []
