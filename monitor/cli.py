@@ -90,6 +90,7 @@ def run(
             os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
             from flows.monitor_flow import monitor_pass
 
+            _leave_monitor_errors_to_us()
             summary = monitor_pass(
                 overrides=_overrides(db=db, seeds=seeds, feeds=feed), config=str(config) if config else None
             )
@@ -100,6 +101,30 @@ def run(
     if settings.feeds and feed_failures >= set(settings.feeds):
         err.print(f"[red]error:[/red] every feed failed ({len(settings.feeds)}); see the reasons above")
         raise typer.Exit(1)
+
+
+def _subclasses(cls: type[Exception]) -> list[type[Exception]]:
+    return [cls, *(sub for child in cls.__subclasses__() for sub in _subclasses(child))]
+
+
+class _ReportedByUs(logging.Filter):
+    """Drops Prefect's report of a run that failed with a MonitorError: its traceback runs to 80 lines, and
+    `monitor run` prints the error itself, in one line. Other exceptions keep their traceback."""
+
+    names = frozenset(cls.__name__ for cls in _subclasses(MonitorError))
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], MonitorError):
+            return False
+        message = record.getMessage()  # a task's "Finished in state Failed('… exception WarehouseError: …')"
+        return not any(f"exception {name}:" in message for name in self.names)
+
+
+def _leave_monitor_errors_to_us() -> None:
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _ReportedByUs) for f in logger.filters):
+            logger.addFilter(_ReportedByUs())
 
 
 def _overrides(**values: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, publish
-from test_pipeline import AID_HIGH, AID_LOW, rows
+from test_pipeline import AID_HIGH, AID_LOW, AID_LOW_COPY, OTHER_YEAR, rows
 from typer.testing import CliRunner
 
 import monitor
@@ -252,3 +253,62 @@ def test_sql_exports_in_every_format(filled_db, tmp_path):
     assert result.exit_code == 2 and "unknown format 'xml'" in result.output
     result = runner.invoke(app, ["sql", "--db", str(filled_db), "-o", str(tmp_path / "a.xlsx"), query])
     assert result.exit_code == 1 and "cannot tell the format" in result.output
+
+
+# ---------------------------------------------------------------- a damaged warehouse
+
+HEADERS = 3 * 4096  # DuckDB's file header and two database headers; data blocks follow
+
+
+def damaged_copies(db: Path, folder: Path) -> dict[str, Path]:
+    """A real warehouse cut to half its size, a file of random bytes, and the warehouse with bytes
+    overwritten in the block that holds the articles, among their rows (not in the block's unused tail)."""
+    import duckdb
+
+    folder.mkdir()
+    truncated, noise, corrupt = folder / "truncated.duckdb", folder / "noise.duckdb", folder / "corrupt.duckdb"
+    data = db.read_bytes()
+    truncated.write_bytes(data[: len(data) // 2])
+    noise.write_bytes(random.Random(11).randbytes(300_000))
+    con = duckdb.connect(str(db), read_only=True)
+    (block_size,) = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()
+    (block,) = con.execute("SELECT min(block_id) FROM pragma_storage_info('articles') WHERE block_id >= 0").fetchone()
+    con.close()
+    at = HEADERS + block * block_size + 64
+    corrupt.write_bytes(data[:at] + b"\xff" * 64 + data[at + 64 :])
+    return {"truncated": truncated, "noise": noise, "corrupt": corrupt}
+
+
+def _one_error_line(result) -> str:  # type: ignore[no-untyped-def]
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 1 and len(lines) == 1, result.output
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def test_a_damaged_warehouse_ends_a_pass_in_one_line_naming_the_file_and_what_to_do(
+    filled_db, site, seeds_dir, tmp_path
+):
+    copies = damaged_copies(filled_db, tmp_path / "damaged")
+    feed = publish(site, [AID_HIGH, AID_LOW, AID_LOW_COPY, OTHER_YEAR])  # two new pages to store
+    for name, db in copies.items():
+        args = ["run", "--no-prefect", "--db", str(db), "--seeds", str(seeds_dir), "--feed", feed]
+        line = _one_error_line(runner.invoke(app, args))
+        assert line.startswith(f"error: warehouse {db} is damaged or not a DuckDB file ("), (name, line)
+        assert line.endswith('restore it from a backup (README, "Backup and repair") or move it aside to start afresh')
+    assert "is not a valid DuckDB database file" in line or "checksum" in line
+
+
+def test_monitor_run_under_prefect_reports_a_damaged_warehouse_in_one_line(tmp_path, seeds_dir):
+    db = tmp_path / "noise.duckdb"
+    db.write_bytes(random.Random(3).randbytes(300_000))
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_HOME=str(tmp_path / "prefect"))
+    env.pop("PREFECT_API_URL", None)
+    cmd = [sys.executable, "-m", "monitor.cli", "run", "--db", str(db), "--seeds", str(seeds_dir)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        f'error: warehouse {db} is damaged or not a DuckDB file (IO Error: The file "{db}" exists, but it is '
+        'not a valid DuckDB database file!): restore it from a backup (README, "Backup and repair") or move it '
+        "aside to start afresh"
+    ]
