@@ -19,6 +19,7 @@ from monitor.models import Article
 from monitor.pipeline import analyse, batches, begin_batch, plan, run_pass
 from monitor.profile import load_profile
 from monitor.sources import FeedEntry, canonical_url, parse_feed, read_seeds
+from monitor.upkeep import check
 from monitor.warehouse import PENDING_REASON, Warehouse
 
 
@@ -212,3 +213,4 @@ def test_a_full_disk_ends_the_pass_in_one_line_and_the_next_pass_stores_everythi
 
     again = run_pass(make_settings(feeds=[feed]))  # room again
     assert again.articles_new == len(STORIES)
+    assert check(settings.db).healthy
