@@ -13,7 +13,9 @@ from monitor.errors import (
     RefusedInput,
     SourceError,
     WarehouseBusy,
+    WarehouseDamaged,
     WarehouseError,
+    WarehouseWriteFailed,
 )
 from monitor.models import Alert, Article, Document, EventMention, Failure, Figure, PassSummary, Position
 from monitor.outbox import deliver
@@ -43,7 +45,9 @@ __all__ = [
     "TopicProfile",
     "Warehouse",
     "WarehouseBusy",
+    "WarehouseDamaged",
     "WarehouseError",
+    "WarehouseWriteFailed",
     "analyse",
     "deliver",
     "fetch",

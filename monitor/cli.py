@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from monitor import export, notify
+from monitor import export, notify, upkeep
 from monitor.errors import MonitorError
 from monitor.models import PassSummary
 from monitor.settings import Settings, load_settings
@@ -90,6 +90,7 @@ def run(
             os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
             from flows.monitor_flow import monitor_pass
 
+            _leave_monitor_errors_to_us()
             summary = monitor_pass(
                 overrides=_overrides(db=db, seeds=seeds, feeds=feed), config=str(config) if config else None
             )
@@ -100,6 +101,30 @@ def run(
     if settings.feeds and feed_failures >= set(settings.feeds):
         err.print(f"[red]error:[/red] every feed failed ({len(settings.feeds)}); see the reasons above")
         raise typer.Exit(1)
+
+
+def _subclasses(cls: type[Exception]) -> list[type[Exception]]:
+    return [cls, *(sub for child in cls.__subclasses__() for sub in _subclasses(child))]
+
+
+class _ReportedByUs(logging.Filter):
+    """Drops Prefect's report of a run that failed with a MonitorError: its traceback runs to 80 lines, and
+    `monitor run` prints the error itself, in one line. Other exceptions keep their traceback."""
+
+    names = frozenset(cls.__name__ for cls in _subclasses(MonitorError))
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], MonitorError):
+            return False
+        message = record.getMessage()  # a task's "Finished in state Failed('… exception WarehouseError: …')"
+        return not any(f"exception {name}:" in message for name in self.names)
+
+
+def _leave_monitor_errors_to_us() -> None:
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _ReportedByUs) for f in logger.filters):
+            logger.addFilter(_ReportedByUs())
 
 
 def _overrides(**values: Any) -> dict[str, Any]:
@@ -243,6 +268,57 @@ def sql(
             table.add_row(*(Text(export.cell(v)) for v in row))  # Text: data is never read as markup
         console.print(table)
         console.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+def check(config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Read the whole warehouse, read-only: damaged blocks, missing tables, views or migrations; rows per table."""
+    settings = _settings(config, db=db)
+    try:
+        report = upkeep.check(settings.db, settings.lock_timeout)
+    except MonitorError as exc:
+        raise _fail(exc) from exc
+    table = Table(title=Text(f"warehouse {settings.db}"))
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, rows in report.counts.items():
+        table.add_row(Text(name), str(rows))
+    for name in report.unreadable:
+        table.add_row(Text(name), Text("unreadable", style="red"))
+    console.print(table)
+    if report.healthy:
+        console.print(
+            f"healthy: {len(report.counts)} tables read in full; views {', '.join(report.views)}; "
+            f"migrations {', '.join(report.migrations)}",
+            markup=False,
+            soft_wrap=True,
+        )
+        return
+    for line in report.problems:
+        err.print(f"[red]problem:[/red] {escape(line)}")
+    for line in report.advice:
+        err.print(f"what to do: {line}", markup=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def backup(
+    dest: Annotated[Path, typer.Argument(help="a new (or empty) folder for the backup")],
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Export the warehouse to a folder (schema and a Parquet file per table), read-only, waiting for a pass."""
+    settings = _settings(config, db=db)
+    try:
+        counts = upkeep.backup(settings.db, dest, settings.lock_timeout)
+    except MonitorError as exc:
+        raise _fail(exc) from exc
+    console.print(
+        f"backed up {len(counts)} tables, {sum(counts.values())} rows, to {dest}; "
+        f'restore with IMPORT DATABASE (README, "Backup and repair")',
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @app.command()

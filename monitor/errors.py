@@ -8,6 +8,8 @@
     │   └── ParseError         a feed or page that cannot be parsed (terminal)
     ├── WarehouseError         the DuckDB file cannot be used
     │   ├── WarehouseBusy      another process holds the file lock (transient)
+    │   ├── WarehouseDamaged   the file is damaged or not a DuckDB file: restore it or move it aside (terminal)
+    │   ├── WarehouseWriteFailed  a write failed (disk full, IO error); the failed write was not kept (terminal)
     │   └── MigrationError     a migration failed; nothing of it was applied (terminal)
     └── NotifyError            a notification URL refused or failed a message (transient)
 
@@ -64,6 +66,15 @@ class WarehouseBusy(WarehouseError):
     """Another process holds the DuckDB file lock for longer than we wait."""
 
     transient = True
+
+
+class WarehouseDamaged(WarehouseError):
+    """DuckDB cannot read the file back (a bad checksum, a truncated file, not a DuckDB file): passes would
+    fail on it every time, so the message says how to restore it or start afresh."""
+
+
+class WarehouseWriteFailed(WarehouseError):
+    """The disk refused a write (full, quota, IO error). Not transient: retrying at once fills it again."""
 
 
 class MigrationError(WarehouseError):

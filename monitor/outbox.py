@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor import notify
-from monitor.errors import NotifyError
+from monitor.errors import MonitorError, NotifyError
 from monitor.models import Alert
 from monitor.settings import Settings
 from monitor.warehouse import Warehouse, utcnow
@@ -139,7 +139,11 @@ def deliver_detached(settings: Settings) -> Delivery:
 def main() -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings.model_validate(json.loads(sys.stdin.read()))
-    result = deliver(settings)
+    try:
+        result = deliver(settings)
+    except MonitorError as exc:  # the pass reports it in one line: no traceback of ours in its message
+        print(exc, file=sys.stderr)
+        return 1
     # if the pass that started us is gone, the deliveries are recorded all the same
     with contextlib.suppress(BrokenPipeError):
         print(json.dumps(asdict(result)), flush=True)

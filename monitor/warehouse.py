@@ -14,13 +14,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 
 from monitor import contradict
 from monitor.dedup import COPY_THRESHOLD, Fingerprint, similarity
-from monitor.errors import MigrationError, WarehouseBusy, WarehouseError
+from monitor.errors import (
+    MigrationError,
+    WarehouseBusy,
+    WarehouseDamaged,
+    WarehouseError,
+    WarehouseWriteFailed,
+)
 from monitor.models import Alert, Article, EventMention
 from monitor.profile import TopicProfile
 from monitor.text import claim_sentences, normalize, stable_id
@@ -48,6 +54,65 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
+RESTORE_HINT = 'restore it from a backup (README, "Backup and repair") or move it aside to start afresh'
+
+# DuckDB's words for a file it cannot read back: these only its own storage says (a checksum that does
+# not match comes as a plain duckdb.Error)...
+_DAMAGED = ("corrupt database file", "no more data remaining in metadatareader", "replaying wal")
+# ...these any file read can say, so they are about the warehouse only when they name it
+_UNREADABLE = ("not a valid duckdb database file", "could not read enough bytes", "could not read from file")
+# a disk that refused a write: ENOSPC, EDQUOT, EFBIG, EIO, EROFS, and DuckDB's own words around them
+_WRITE_REFUSED = (
+    "no space left on device",
+    "disk quota exceeded",
+    "file too large",
+    "input/output error",
+    "read-only file system",
+    "could not write",
+    "could not fsync",
+    "could not truncate",
+)
+StorageKind = Literal["write", "damaged", "fatal"]
+
+
+def one_line(exc: BaseException, limit: int = 400) -> str:
+    """DuckDB's message on one line (some span several), cut at `limit` characters."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _storage_kind(exc: BaseException, path: Path | None) -> StorageKind | None:
+    """What a DuckDB error says of the file: a refused write, damage, a fatal error, or nothing (bad SQL, a
+    constraint, a file a user query named). `path` None: every file it names is the warehouse's."""
+    if not isinstance(exc, duckdb.Error):
+        return None
+    text = one_line(exc).lower()
+    # the warehouse's file, its .wal and its .tmp spill folder all start with its name
+    ours = path is None or path.name.lower() in text or isinstance(exc, duckdb.FatalException)
+    if ours and any(sign in text for sign in _WRITE_REFUSED):
+        return "write"
+    if any(sign in text for sign in _DAMAGED) or (ours and any(sign in text for sign in _UNREADABLE)):
+        return "damaged"
+    return "fatal" if isinstance(exc, duckdb.FatalException) else None
+
+
+def storage_failure(exc: BaseException, path: Path, *, own_sql: bool = False) -> WarehouseError | None:
+    """The warehouse error a DuckDB error means, naming the file and what to do; None if it means none.
+    `own_sql`: only the monitor's SQL ran (opening, migrating), so any file named is the warehouse's."""
+    kind = _storage_kind(exc, None if own_sql else path)
+    detail = one_line(exc)
+    if kind == "write":
+        return WarehouseWriteFailed(
+            f"warehouse {path} could not be written ({detail}): the failed write was not kept; "
+            "free disk space (or fix the device), then run again and `monitor check`"
+        )
+    if kind == "damaged":
+        return WarehouseDamaged(f"warehouse {path} is damaged or not a DuckDB file ({detail}): {RESTORE_HINT}")
+    if kind == "fatal":
+        return WarehouseError(f"DuckDB gave up on warehouse {path} ({detail}): run again, then `monitor check`")
+    return None
+
+
 def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) -> duckdb.DuckDBPyConnection:
     """A connection to the warehouse, waiting up to `lock_timeout` s while another process holds it."""
     if read_only and not path.exists():
@@ -59,9 +124,12 @@ def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) 
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as exc:
+        except duckdb.Error as exc:
             if not _is_lock_error(exc):
-                raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
+                # nothing but DuckDB's own reading runs here: any error is about the file
+                raise storage_failure(exc, path, own_sql=True) or WarehouseError(
+                    f"cannot open warehouse {path} ({one_line(exc)}): check the path and its permissions"
+                ) from exc
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise WarehouseBusy(
@@ -72,6 +140,15 @@ def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) 
             delay = min(delay * 2, 1.0)
 
 
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back what a failed write left open. A COMMIT that failed (disk full) has already ended the
+    transaction; ROLLBACK would then fail too and hide the error that matters, so its own error is only logged."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error as exc:
+        log.debug("nothing to roll back: %s", exc)
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply the numbered migrations not yet recorded, each in its own transaction; return their names."""
     con.execute(
@@ -80,7 +157,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     )
     applied = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     done = []
-    for file in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")):
+    for file in shipped_migrations():
         version = int(file.name[:3])
         if version in applied:
             continue
@@ -90,12 +167,19 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, file.name, utcnow()])
             con.execute("COMMIT")
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
+            rollback(con)
+            if _storage_kind(exc, None):
+                raise  # the file failed, not the migration: Warehouse.open names it and says what to do
             raise MigrationError(f"migration {file.name} failed and was rolled back: {exc}") from exc
         done.append(file.name)
     # every write open: a pass killed between a migration's commit and this line must not lose the views
     con.execute(VIEWS_FILE.read_text(encoding="utf-8"))
     return done
+
+
+def shipped_migrations() -> list[Path]:
+    """The migration files of this version, in the order they apply."""
+    return sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql"))
 
 
 PENDING_REASON = "the pass ended before this page was stored (killed, crashed or out of time)"
@@ -139,11 +223,20 @@ class Warehouse:
     def open(
         cls, path: Path, profile: TopicProfile | None = None, *, lock_timeout: float = 60.0, read_only: bool = False
     ) -> Iterator[Warehouse]:
+        """The warehouse, migrated unless read-only. A DuckDB error that says the file is damaged or the
+        disk refused a write becomes a WarehouseError naming the file and what to do; others pass as they are."""
         con = connect(path, read_only=read_only, lock_timeout=lock_timeout)
+        own_sql = True
         try:
             if not read_only:
                 migrate(con)
+            own_sql = False
             yield cls(con, profile)
+        except duckdb.Error as exc:
+            failure = storage_failure(exc, path, own_sql=own_sql)
+            if failure is None:
+                raise
+            raise failure from exc
         finally:
             con.close()
 
@@ -237,7 +330,7 @@ class Warehouse:
                 chunk = [self._store_one(article, fp) for article, fp in items[start : start + batch]]
                 self.con.execute("COMMIT")
             except BaseException:
-                self.con.execute("ROLLBACK")
+                rollback(self.con)
                 raise
             results.extend(chunk)
         return results

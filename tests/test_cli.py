@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, publish
-from test_pipeline import AID_HIGH, AID_LOW, rows
+from test_pipeline import AID_HIGH, AID_LOW, AID_LOW_COPY, OTHER_YEAR, counts, rows
 from typer.testing import CliRunner
 
 import monitor
@@ -123,6 +124,7 @@ def test_public_api_is_exactly_all():
         "sources",
         "text",
         "topic",
+        "upkeep",
         "warehouse",
     }
     assert exported - modules == set(monitor.__all__)
@@ -252,3 +254,136 @@ def test_sql_exports_in_every_format(filled_db, tmp_path):
     assert result.exit_code == 2 and "unknown format 'xml'" in result.output
     result = runner.invoke(app, ["sql", "--db", str(filled_db), "-o", str(tmp_path / "a.xlsx"), query])
     assert result.exit_code == 1 and "cannot tell the format" in result.output
+
+
+# ---------------------------------------------------------------- a damaged warehouse, check and backup
+
+HEADERS = 3 * 4096  # DuckDB's file header and two database headers; data blocks follow
+
+
+def damaged_copies(db: Path, folder: Path) -> dict[str, Path]:
+    """A real warehouse cut to half its size, a file of random bytes, and the warehouse with bytes
+    overwritten in the block that holds the articles, among their rows (not in the block's unused tail)."""
+    import duckdb
+
+    folder.mkdir()
+    truncated, noise, corrupt = folder / "truncated.duckdb", folder / "noise.duckdb", folder / "corrupt.duckdb"
+    data = db.read_bytes()
+    truncated.write_bytes(data[: len(data) // 2])
+    noise.write_bytes(random.Random(11).randbytes(300_000))
+    con = duckdb.connect(str(db), read_only=True)
+    (block_size,) = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()
+    (block,) = con.execute("SELECT min(block_id) FROM pragma_storage_info('articles') WHERE block_id >= 0").fetchone()
+    con.close()
+    at = HEADERS + block * block_size + 64
+    corrupt.write_bytes(data[:at] + b"\xff" * 64 + data[at + 64 :])
+    return {"truncated": truncated, "noise": noise, "corrupt": corrupt}
+
+
+def _one_error_line(result) -> str:  # type: ignore[no-untyped-def]
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 1 and len(lines) == 1, result.output
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def test_a_damaged_warehouse_ends_a_pass_in_one_line_naming_the_file_and_what_to_do(
+    filled_db, site, seeds_dir, tmp_path
+):
+    copies = damaged_copies(filled_db, tmp_path / "damaged")
+    feed = publish(site, [AID_HIGH, AID_LOW, AID_LOW_COPY, OTHER_YEAR])  # two new pages to store
+    for name, db in copies.items():
+        args = ["run", "--no-prefect", "--db", str(db), "--seeds", str(seeds_dir), "--feed", feed]
+        line = _one_error_line(runner.invoke(app, args))
+        assert line.startswith(f"error: warehouse {db} is damaged or not a DuckDB file ("), (name, line)
+        assert line.endswith('restore it from a backup (README, "Backup and repair") or move it aside to start afresh')
+    assert "is not a valid DuckDB database file" in line or "checksum" in line
+
+
+def test_monitor_run_under_prefect_reports_a_damaged_warehouse_in_one_line(tmp_path, seeds_dir):
+    db = tmp_path / "noise.duckdb"
+    db.write_bytes(random.Random(3).randbytes(300_000))
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_HOME=str(tmp_path / "prefect"))
+    env.pop("PREFECT_API_URL", None)
+    cmd = [sys.executable, "-m", "monitor.cli", "run", "--db", str(db), "--seeds", str(seeds_dir)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        f'error: warehouse {db} is damaged or not a DuckDB file (IO Error: The file "{db}" exists, but it is '
+        'not a valid DuckDB database file!): restore it from a backup (README, "Backup and repair") or move it '
+        "aside to start afresh"
+    ]
+
+
+def test_check_reads_a_healthy_warehouse_and_prints_rows_per_table(filled_db, tmp_path):
+    config = tmp_path / "monitor.toml"
+    config.write_text(f"db = {str(filled_db)!r}\n")
+    result = runner.invoke(app, ["check", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"articles\s*│\s*4 │", result.output) and re.search(r"schema_migrations\s*│\s*3 │", result.output)
+    assert "healthy: 11 tables read in full; views alerts_readable, original_articles; migrations 001_" in (
+        " ".join(result.output.split())
+    )
+
+
+def test_check_names_each_problem_in_one_line(filled_db, tmp_path):
+    import duckdb
+
+    con = duckdb.connect(str(filled_db))
+    con.execute("DROP VIEW alerts_readable")
+    con.execute("DELETE FROM schema_migrations WHERE version = 3")
+    con.close()
+    result = runner.invoke(app, ["check", "--db", str(filled_db)])
+    assert result.exit_code == 1
+    problems = [line for line in result.output.splitlines() if line.startswith(("problem:", "what to do:"))]
+    assert problems == [
+        "problem: migration 003_failure_retries.sql is not applied",
+        "problem: view alerts_readable is missing",
+        "what to do: the next `monitor run` recreates missing views and applies missing migrations",
+    ]
+
+
+def test_check_reports_a_damaged_warehouse(filled_db, tmp_path):
+    copies = damaged_copies(filled_db, tmp_path / "damaged")
+    line = _one_error_line(runner.invoke(app, ["check", "--db", str(copies["noise"])]))
+    assert line.startswith(f"error: warehouse {copies['noise']} is damaged or not a DuckDB file (")
+    for name in ("truncated", "corrupt"):
+        result = runner.invoke(app, ["check", "--db", str(copies[name])])
+        assert result.exit_code == 1 and "Traceback" not in result.output, (name, result.output)
+        problems = [line for line in result.output.splitlines() if line.startswith("problem:")]
+        assert problems and all("cannot be read in full" in p or "fails" in p for p in problems), problems
+        assert f"what to do: warehouse {copies[name]} is damaged: restore it from a backup" in result.output
+    assert "problem: table articles cannot be read in full (Corrupt database file: computed checksum" in (result.output)
+
+
+def test_a_query_failing_on_another_file_is_not_called_warehouse_damage(filled_db, tmp_path):
+    import duckdb
+
+    broken = tmp_path / "broken.parquet"
+    duckdb.connect().execute(f"COPY (SELECT range AS n FROM range(10000)) TO '{broken}'")
+    broken.write_bytes(broken.read_bytes()[:500])
+    result = runner.invoke(app, ["sql", "--db", str(filled_db), f"SELECT count(*) FROM '{broken}'"])
+    assert result.exit_code == 1 and "query failed" in result.output and "damaged" not in result.output
+
+
+def test_backup_exports_every_table_and_import_restores_them(filled_db, tmp_path):
+    import duckdb
+
+    target = tmp_path / "backups" / "monday"
+    result = runner.invoke(app, ["backup", str(target), "--db", str(filled_db)])
+    assert result.exit_code == 0, result.output
+    assert "backed up 11 tables" in result.output
+    assert (target / "schema.sql").is_file() and (target / "articles.parquet").is_file()
+    restored = tmp_path / "restored.duckdb"
+    con = duckdb.connect(str(restored))
+    con.execute(f"IMPORT DATABASE '{target}'")
+    con.close()
+    assert counts(restored) == counts(filled_db) and counts(restored)["articles"] == 4
+    assert runner.invoke(app, ["check", "--db", str(restored)]).exit_code == 0
+
+    line = _one_error_line(runner.invoke(app, ["backup", str(target), "--db", str(filled_db)]))
+    assert line == f"error: backup folder {target} exists and is not empty: name a new folder"
+    noise = tmp_path / "noise.duckdb"
+    noise.write_bytes(random.Random(5).randbytes(300_000))
+    _one_error_line(runner.invoke(app, ["backup", str(tmp_path / "other"), "--db", str(noise)]))
+    assert not (tmp_path / "other").exists()

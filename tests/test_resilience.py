@@ -1,17 +1,25 @@
 """One bad page must not stop the monitor: retries that fit the failure, attempts counted before the
-work, bounded batches and per-feed caps, views that survive a kill, bad links that cost only their entry."""
+work, bounded batches and per-feed caps, views that survive a kill, bad links that cost only their entry;
+a write the disk refuses reports its own error and leaves nothing half-stored."""
 
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
+from datetime import UTC, datetime
 
 import duckdb
-from conftest import Response, Story, publish, render_feed, render_page
+import pytest
+from conftest import ROOT, Response, Story, publish, render_feed, render_page
 from test_pipeline import AID_HIGH, STORIES, rows
 
-from monitor.pipeline import batches, begin_batch, plan, run_pass
+from monitor.dedup import fingerprint
+from monitor.models import Article
+from monitor.pipeline import analyse, batches, begin_batch, plan, run_pass
 from monitor.profile import load_profile
-from monitor.sources import FeedEntry, canonical_url, parse_feed
+from monitor.sources import FeedEntry, canonical_url, parse_feed, read_seeds
+from monitor.upkeep import check
 from monitor.warehouse import PENDING_REASON, Warehouse
 
 
@@ -141,3 +149,68 @@ def test_the_link_is_fetched_as_the_feed_gave_it(site, make_settings):
     assert summary.articles_new == 3 and site.hits == {"/feed.xml": 1, path: 1}
     stored = [r[0] for r in rows(settings.db, "SELECT url FROM articles WHERE source = 'feed'")]
     assert stored == [canonical_url(site.url(path))]
+
+
+def test_a_commit_that_fails_reports_its_own_error_and_keeps_nothing_of_the_batch(make_settings, profile):
+    """DuckDB ends a transaction whose COMMIT failed (as when the disk is full): the ROLLBACK after it
+    must not replace the error that matters with "cannot rollback - no transaction is active"."""
+    settings = make_settings()
+    articles = analyse(read_seeds(settings.seeds, profile, datetime.now(UTC)), settings).articles
+    assert len(articles) == 2
+
+    class Raced(Warehouse):
+        """Another connection stores the same URL and commits first: this batch's COMMIT fails."""
+
+        def _store_one(self, article: Article, fp):  # type: ignore[no-untyped-def]
+            result = super()._store_one(article, fp)
+            if article is articles[-1]:
+                other = self.con.cursor()
+                other.execute(
+                    "INSERT INTO articles (url, fetched_at, source, content_hash, on_topic, topic_score, text) "
+                    "VALUES (?, now(), 'seed', 'x', false, 0, '')",
+                    [article.url],
+                )
+                other.close()
+            return result
+
+    with pytest.raises(duckdb.Error) as caught, Raced.open(settings.db, profile) as wh:
+        wh.store_articles([(a, fingerprint(a.text, a.minhash)) for a in articles])
+    assert "Failed to commit" in str(caught.value) and "duplicate key" in str(caught.value)
+    assert "cannot rollback" not in str(caught.value)
+    # the whole batch was rolled back: only the other connection's bare row is there
+    assert rows(settings.db, "SELECT url, text FROM articles") == [(articles[-1].url, "")]
+    for table in ("figures", "positions", "event_mentions", "article_bands"):
+        assert rows(settings.db, f"SELECT count(*) FROM {table}") == [(0,)], table
+
+
+# A pass in a process whose files may not grow past the warehouse's three 4 KiB headers: every data block
+# lies beyond them, so the disk is "full" for DuckDB's blocks and for its WAL past 12 KiB (no root needed).
+DISK_FULL = (
+    "import resource, signal; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); "
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (12288, 12288)); "
+    "from monitor.cli import app; app()"
+)
+
+
+def test_a_full_disk_ends_the_pass_in_one_line_and_the_next_pass_stores_everything(site, make_settings):
+    settings = make_settings()
+    run_pass(settings)  # the seeds, with room to spare
+    feed = publish(site, STORIES)
+    args = ["run", "--no-prefect", "--db", str(settings.db), "--seeds", str(settings.seeds), "--feed", feed]
+    full = subprocess.run(
+        [sys.executable, "-c", DISK_FULL, *args], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert full.returncode == 1, full.stderr[-3000:]
+    lines = full.stderr.strip().splitlines()
+    assert len(lines) == 1, full.stderr[-3000:]
+    assert lines[0].startswith(f"error: warehouse {settings.db} could not be written (")
+    assert "File too large" in lines[0] and "free disk space" in lines[0]
+    assert "cannot rollback" not in full.stderr and "Traceback" not in full.stderr
+    # nothing of the batch whose commit failed: the seeds only, and the pages marked as in flight
+    assert rows(settings.db, "SELECT count(*) FROM articles WHERE source = 'feed'") == [(0,)]
+    assert rows(settings.db, "SELECT count(*) FROM figures WHERE article_url NOT LIKE 'seed:%'") == [(0,)]
+    assert rows(settings.db, "SELECT count(*) FROM failures WHERE stage = 'queued'") == [(len(STORIES),)]
+
+    again = run_pass(make_settings(feeds=[feed]))  # room again
+    assert again.articles_new == len(STORIES)
+    assert check(settings.db).healthy
