@@ -47,7 +47,7 @@ def deliver(settings: Settings) -> Delivery:
     urls = [u.get_secret_value() for u in settings.notify_urls]
     if not urls:
         return result
-    with _relay_lock(settings.db):
+    with delivery_lock(settings.db):
         with _briefly(settings) as wh:
             pending = wh.pending_alerts(utcnow(), settings.notify_max_attempts)
             todo = [(alert, wh.delivered_targets(alert.alert_id)) for alert in pending]
@@ -96,8 +96,9 @@ def _briefly(settings: Settings) -> Iterator[Warehouse]:
         yield wh
 
 
-class _relay_lock:
-    """An exclusive lock beside the warehouse file, held while delivering."""
+class delivery_lock:
+    """An exclusive lock beside the warehouse file, held while delivering alerts or feed notices: the
+    warehouse is not held while sending, so this is what keeps two deliverers from sending the same thing."""
 
     def __init__(self, db: Path) -> None:
         self.path = db.with_name(db.name + ".deliver.lock")
