@@ -175,6 +175,28 @@ def test_a_pass_whose_every_feed_failed_exits_non_zero_and_prints_reasons_verbat
     assert result.exit_code == 0, result.output  # one feed answered: the pass did its work
 
 
+def test_pages_trafilatura_cannot_parse_are_recorded_without_its_error_lines_on_stderr(site, tmp_path, seeds_dir):
+    """trafilatura logs a page it cannot parse as an ERROR ("empty HTML tree"); the monitor records the
+    page as a failure of its own, so `monitor run` shows the user no alarm beside that record."""
+    from conftest import Response, Story, render_feed
+
+    stories = [Story(f"/{n}.html", n, "2025-09-20T10:00:00Z", []) for n in ("pdf", "empty")]
+    site.routes["/pdf.html"] = Response(body=b"%PDF-1.4 binary")
+    site.routes["/empty.html"] = Response(body=b"")
+    site.routes["/feed.xml"] = Response(body=render_feed(site.base, stories), content_type="application/rss+xml")
+    db = tmp_path / "w.duckdb"
+    env = dict(os.environ, COLUMNS="200")
+    cmd = [sys.executable, "-m", "monitor.cli", "run", "--no-prefect", "--db", str(db), "--seeds", str(seeds_dir)]
+    proc = subprocess.run([*cmd, "--feed", site.url("/feed.xml")], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "trafilatura" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr[-3000:]
+    assert "empty HTML tree" not in proc.stdout + proc.stderr
+    for story in stories:
+        assert f"failed extract {site.url(story.path)}: no article text found in the page" in proc.stdout
+    failures = rows(db, "SELECT url, stage, reason FROM failures ORDER BY url")
+    assert failures == [(site.url(s.path), "extract", "no article text found in the page") for s in stories[::-1]]
+
+
 def test_serve_without_a_prefect_server_refuses_and_says_how_to_start_one(tmp_path):
     env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_SERVER_ANALYTICS_ENABLED="false")
     env.pop("PREFECT_API_URL", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 import subprocess
 import sys
@@ -184,6 +185,17 @@ def test_every_corpus_page_extracts_or_fails_clearly_and_snippets_are_met():
             met += snippet not in text
     assert total > 1000
     assert met / total >= 0.90, f"{met}/{total}"
+
+
+def test_trafilatura_records_reach_our_logger_at_debug_only(caplog):
+    """An unparseable page is our ParseError; trafilatura's ERROR lines about it are passed on to our
+    logger at DEBUG instead of reaching the root logger's handlers (stderr)."""
+    with caplog.at_level(logging.DEBUG), pytest.raises(ParseError, match="no article text"):
+        extract_page(b"%PDF-1.4 binary", "http://127.0.0.1/x.pdf")
+    ours = [r for r in caplog.records if r.name == "monitor.extract.page" and "empty HTML tree" in r.getMessage()]
+    assert [r.levelno for r in ours] == [logging.DEBUG]
+    # (pytest also hooks non-propagating loggers: the stderr a user sees is checked in test_cli.py)
+    assert not logging.getLogger("trafilatura").propagate
 
 
 def test_untrusted_text_reaches_sql_only_as_parameters(site, make_settings):
