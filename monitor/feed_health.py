@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from monitor import notify
 from monitor.errors import NotifyError
+from monitor.masking import safe_text, safe_url
 from monitor.outbox import delivery_lock
 from monitor.settings import Settings
 from monitor.warehouse import Warehouse, utcnow
@@ -36,8 +37,10 @@ def feed_states(wh: Warehouse, stale_after: float) -> list[tuple[str, str | None
     return out
 
 
-def _notice(feed: str, state: str | None, error: str | None, settings: Settings) -> tuple[str, str]:
-    """Title and body of the notice for a feed's new state."""
+def _notice(feed_url: str, state: str | None, error: str | None, settings: Settings) -> tuple[str, str]:
+    """Title and body of the notice for a feed's new state, the feed's URL without credentials."""
+    feed = safe_url(feed_url)
+    error = safe_text(error or "")  # reasons stored before they were masked
     if state == "failing":
         return f"[monitor] feed failing: {feed}", f"The feed {feed} failed: {error}"
     if state == "stale":
@@ -71,7 +74,7 @@ def report_feed_health(settings: Settings) -> int:
                     for url in urls:
                         sender.send(url, title, body)
                 except NotifyError as exc:
-                    log.warning("feed notice for %s not delivered: %s", feed, exc)
+                    log.warning("feed notice for %s not delivered: %s", safe_url(feed), exc)
                     continue
                 with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
                     wh.con.execute("UPDATE feed_status SET notified_state = ? WHERE feed_url = ?", [state, feed])

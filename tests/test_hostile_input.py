@@ -19,6 +19,7 @@ from test_pipeline import AID_HIGH, AID_LOW, rows
 
 from monitor.errors import FetchError, ParseError, RefusedInput, SourceError
 from monitor.extract import extract_page
+from monitor.masking import safe_text, safe_url
 from monitor.outbox import deliver
 from monitor.pipeline import run_pass
 from monitor.sources import download, make_client, parse_feed
@@ -210,6 +211,20 @@ def test_untrusted_text_reaches_sql_only_as_parameters(site, make_settings):
     titles = [r[0] for r in rows(settings.db, "SELECT title FROM articles")]
     assert "x'); DROP TABLE articles; --" in titles
     assert rows(settings.db, "SELECT count(*) FROM figures") != [(0,)]
+
+
+def test_credentials_in_urls_are_masked_and_other_urls_kept_as_they_are():
+    assert safe_url("https://x/feed?api_key=SECRET&lang=en") == "https://x/feed?api_key=***&lang=en"
+    assert safe_url("https://user:pa@ss@host:8/feed#access_token=T") == "https://***@host:8/feed#access_token=***"
+    names = ["key", "API_KEY", "apikey", "X-Api-Key", "token", "accessToken", "client_secret", "password", "pass"]
+    names += ["sig", "X-Amz-Signature", "auth", "X-Amz-Credential"]
+    masked = safe_url("http://h/?" + "&".join(f"{n}=v{i}" for i, n in enumerate(names)))
+    assert masked == "http://h/?" + "&".join(f"{n}=***" for n in names)
+    for kept in ["http://h/a?keyword=k&monkey=m&author=a&page=2&pass=&q", "http://news.example:99999/x", "seed:a.txt"]:
+        assert safe_url(kept) == kept
+    error = "timed out: http://h/f?token=T1, then https://u:p@h/g."
+    assert safe_text(error) == "timed out: http://h/f?token=***, then https://***@h/g."
+    assert str(FetchError("http://h/f?sig=S", "HTTP 404")) == "http://h/f?sig=***: HTTP 404"
 
 
 def test_notification_tokens_never_reach_logs_or_the_warehouse(site, make_settings, caplog):

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import trafilatura
 
 from monitor.errors import ParseError
+from monitor.masking import safe_text
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,7 @@ class _ToDebug(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             if log.isEnabledFor(logging.DEBUG):
-                log.debug("%s: %s", record.name, record.getMessage())
+                log.debug("%s: %s", record.name, safe_text(record.getMessage()))
         except Exception:
             self.handleError(record)
 
