@@ -24,7 +24,7 @@ import httpx
 
 from monitor.address_guard import GuardedTransport
 from monitor.errors import FetchError, ParseError, RefusedInput, SourceError
-from monitor.masking import MaskUrls, safe_url
+from monitor.masking import MaskUrls, safe_text, safe_url
 from monitor.models import Document
 from monitor.profile import TopicProfile
 from monitor.settings import Settings
@@ -202,7 +202,9 @@ def parse_feed(feed_url: str, body: bytes, content_type: str | None = None) -> l
             link = str(httpx.URL(feed_url).join(link))
             key = canonical_url(link)
         except (httpx.InvalidURL, ValueError) as exc:
-            log.warning("feed %s: entry link %r skipped: %s", safe_url(feed_url), safe_url(str(link)[:200]), exc)
+            log.warning(
+                "feed %s: entry link %r skipped: %s", safe_url(feed_url), safe_url(str(link)[:200]), safe_text(str(exc))
+            )
             continue  # one bad link costs its entry, not the feed
         if urlsplit(link).scheme.lower() not in ALLOWED_SCHEMES:
             log.warning("feed %s: entry link %s refused (scheme)", safe_url(feed_url), safe_url(link[:200]))
