@@ -6,10 +6,11 @@ held while a message is on its way (passes and `monitor sql` go on meanwhile). E
 deadline (`notify_timeout`, `notify.Sender`); one that passes it is recorded as failed and retried with
 backoff. Delivery is therefore at least once, with the alert id as the receiver's idempotency key.
 
-Delivery runs in a relay process of its own (`python -m monitor.outbox`, settings on stdin so secrets
-never show in a process list). A pass that is killed mid-delivery does not take the relay with it: the
-relay finishes the send it started and records it, so a kill cannot leave a delivered alert unrecorded
-and sent again by the next pass. A file lock keeps two relays from delivering at once.
+Delivery runs in a relay process of its own (`monitor.outbox.main`, settings on stdin so secrets never
+show in a process list), started with `-P` so that a folder named `monitor` in the current directory is
+not imported in place of this package. A pass that is killed mid-delivery does not take the relay with
+it: the relay finishes the send it started and records it, so a kill cannot leave a delivered alert
+unrecorded and sent again by the next pass. A file lock keeps two relays from delivering at once.
 """
 
 from __future__ import annotations
@@ -120,12 +121,24 @@ def _settings_payload(settings: Settings) -> str:
     return json.dumps(data)
 
 
+# The relay's command. `python -m` would put the current directory first on sys.path, where a folder
+# named `monitor` would be imported instead of this package; -P leaves it out. The folder this package
+# is in comes last, for a checkout that is run without being installed.
+RELAY = [
+    sys.executable,
+    "-P",
+    "-c",
+    f"import sys; sys.path.append({str(Path(__file__).resolve().parent.parent)!r}); "
+    "from monitor.outbox import main; sys.exit(main())",
+]
+
+
 def deliver_detached(settings: Settings) -> Delivery:
     """Deliver in a relay process that outlives this one if it is killed; wait for it and report."""
     if not settings.notify_urls:
         return Delivery()
     proc = subprocess.run(
-        [sys.executable, "-m", "monitor.outbox"],
+        RELAY,
         input=_settings_payload(settings),
         capture_output=True,
         text=True,

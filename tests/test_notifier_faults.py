@@ -157,6 +157,25 @@ def test_warehouse_is_free_while_a_receiver_holds_a_feed_notice(site, webhook, m
     assert [str(m["title"]) for m in webhook.received] == [f"[monitor] feed failing: {feed}"]
 
 
+def test_relay_ignores_a_monitor_folder_in_the_current_directory(site, webhook, make_settings, tmp_path, monkeypatch):
+    """The relay imports this package, not a folder named `monitor` where the user happens to be: a decoy
+    there that would report "nothing to send" neither runs nor stops the alert from being delivered."""
+    feed = publish(site, [AID_HIGH, AID_LOW])
+    run_pass(make_settings(feeds=[feed]))  # the alert is stored; no URL to deliver it to yet
+    marker = tmp_path / "decoy-ran"
+    decoy = tmp_path / "cwd" / "monitor"
+    decoy.mkdir(parents=True)
+    hijack = f"open({str(marker)!r}, 'a').write(__name__)\n"
+    (decoy / "__init__.py").write_text(hijack)
+    (decoy / "outbox.py").write_text(hijack + """print('{"notified": 0, "failed": 0, "errors": []}')\n""")
+    monkeypatch.chdir(decoy.parent)
+    delivery = deliver_detached(make_settings(feeds=[feed], notify_urls=[webhook.apprise_url]))
+    assert not marker.exists(), marker.read_text()
+    assert (delivery.notified, delivery.failed) == (1, 0)
+    assert len(webhook.received) == 1
+    assert rows(make_settings().db, "SELECT count(*) FROM alerts WHERE notified_at IS NULL") == [(0,)]
+
+
 def test_receiver_trickling_its_answer_is_cut_at_the_deadline_and_retried(site, webhook, make_settings):
     """`notify_timeout` bounds the whole send, not each read: a receiver sending a byte a second for a
     minute is cut off at the deadline, the alert recorded as failed and delivered on the next try."""
