@@ -18,6 +18,7 @@ from prefect.utilities.annotations import quote
 from monitor import pipeline
 from monitor.errors import MonitorError
 from monitor.feed_health import report_feed_health
+from monitor.masking import safe_text
 from monitor.models import Article, Document, Failure, PassSummary
 from monitor.outbox import Delivery, deliver_detached
 from monitor.profile import load_profile
@@ -76,7 +77,7 @@ def _analyse_within_budget(docs: list[Document], settings: Settings) -> pipeline
     try:
         return analyse_task.with_options(timeout_seconds=budget)(quote(docs), settings)  # type: ignore[call-overload]
     except Exception as exc:  # a timeout or a broken worker pool: the batch fails, the pass does not
-        reason = f"analysis of its batch failed: {type(exc).__name__}: {exc}"[:500]
+        reason = safe_text(f"analysis of its batch failed: {type(exc).__name__}: {exc}")[:500]
         return pipeline.Analysed(failures=[Failure(url=d.url, stage="extract", reason=reason) for d in docs])
 
 

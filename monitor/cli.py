@@ -16,6 +16,7 @@ from rich.text import Text
 
 from monitor import export, notify, upkeep
 from monitor.errors import MonitorError
+from monitor.masking import safe_text, safe_url
 from monitor.models import PassSummary
 from monitor.settings import Settings, load_settings
 from monitor.warehouse import Warehouse
@@ -149,7 +150,8 @@ def print_summary(summary: PassSummary) -> None:
         table.add_row(label, str(value))
     console.print(table)
     for f in summary.failures:
-        console.print(f"[yellow]failed[/yellow] {escape(f.stage)} {escape(f.url)}: {escape(f.reason)}")
+        line = f"{escape(f.stage)} {escape(safe_url(f.url))}: {escape(safe_text(f.reason))}"
+        console.print(f"[yellow]failed[/yellow] {line}")
     for alert in summary.alerts:
         console.print("\n[bold red]ALERT[/bold red] ", end="")
         console.print(alert.summary, markup=False)

@@ -19,6 +19,8 @@ Messages name the value at fault and what was tried.
 
 from __future__ import annotations
 
+from monitor.masking import safe_text, safe_url
+
 
 class MonitorError(Exception):
     """Base of every error the monitor raises on purpose."""
@@ -31,12 +33,13 @@ class ConfigError(MonitorError):
 
 
 class SourceError(MonitorError):
-    """A seed, feed or page could not be read; `url` names it."""
+    """A seed, feed or page could not be read; `url` names it exactly, while the message and `reason`
+    (printed, logged, stored as the failure's reason) show URLs without credentials (monitor.masking)."""
 
     def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{url}: {reason}")
         self.url = url
-        self.reason = reason
+        self.reason = safe_text(reason)
+        super().__init__(f"{safe_url(url)}: {self.reason}")
 
 
 class FetchError(SourceError):

@@ -10,6 +10,8 @@ from datetime import timedelta
 
 from monitor import notify
 from monitor.errors import NotifyError
+from monitor.masking import safe_text, safe_url
+from monitor.outbox import delivery_lock
 from monitor.settings import Settings
 from monitor.warehouse import Warehouse, utcnow
 
@@ -35,29 +37,46 @@ def feed_states(wh: Warehouse, stale_after: float) -> list[tuple[str, str | None
     return out
 
 
+def _notice(feed_url: str, state: str | None, error: str | None, settings: Settings) -> tuple[str, str]:
+    """Title and body of the notice for a feed's new state, the feed's URL without credentials."""
+    feed = safe_url(feed_url)
+    error = safe_text(error or "")  # reasons stored before they were masked
+    if state == "failing":
+        return f"[monitor] feed failing: {feed}", f"The feed {feed} failed: {error}"
+    if state == "stale":
+        hours = settings.feed_stale_after / 3600
+        return f"[monitor] feed stale: {feed}", f"The feed {feed} has brought nothing new for {hours:.0f} h."
+    return f"[monitor] feed healthy again: {feed}", f"The feed {feed} works again."
+
+
 def report_feed_health(settings: Settings) -> int:
-    """Send a notice for each feed whose state changed since last reported; return how many were sent."""
+    """Send a notice for each feed whose state changed since last reported; return how many were sent.
+
+    As alert delivery does (monitor.outbox), it reads what to send and closes the warehouse, sends with a
+    hard deadline per message, and opens the warehouse again only to record each notice sent: a slow
+    receiver never holds the file. A notice sent but not recorded (a kill, a busy warehouse) is sent again.
+    """
     urls = [u.get_secret_value() for u in (settings.feed_health_urls or settings.notify_urls)]
     if not urls or not settings.db.exists():
         return 0
     sent = 0
-    with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
-        for feed, state, reported, error in feed_states(wh, settings.feed_stale_after):
-            if state == reported:
-                continue
-            if state == "failing":
-                title, body = f"[monitor] feed failing: {feed}", f"The feed {feed} failed: {error}"
-            elif state == "stale":
-                title = f"[monitor] feed stale: {feed}"
-                body = f"The feed {feed} has brought nothing new for {settings.feed_stale_after / 3600:.0f} h."
-            else:
-                title, body = f"[monitor] feed healthy again: {feed}", f"The feed {feed} works again."
-            try:
-                for url in urls:
-                    notify.send(url, title, body, settings.notify_timeout)
-            except NotifyError as exc:
-                log.warning("feed notice for %s not delivered: %s", feed, exc)
-                continue
-            wh.con.execute("UPDATE feed_status SET notified_state = ? WHERE feed_url = ?", [state, feed])
-            sent += 1
+    with delivery_lock(settings.db):
+        with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
+            changed = [
+                (feed, state, error)
+                for feed, state, reported, error in feed_states(wh, settings.feed_stale_after)
+                if state != reported
+            ]
+        with notify.Sender(settings.notify_timeout) as sender:
+            for feed, state, error in changed:
+                title, body = _notice(feed, state, error, settings)
+                try:
+                    for url in urls:
+                        sender.send(url, title, body)
+                except NotifyError as exc:
+                    log.warning("feed notice for %s not delivered: %s", safe_url(feed), exc)
+                    continue
+                with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
+                    wh.con.execute("UPDATE feed_status SET notified_state = ? WHERE feed_url = ?", [state, feed])
+                sent += 1
     return sent

@@ -6,10 +6,11 @@ held while a message is on its way (passes and `monitor sql` go on meanwhile). E
 deadline (`notify_timeout`, `notify.Sender`); one that passes it is recorded as failed and retried with
 backoff. Delivery is therefore at least once, with the alert id as the receiver's idempotency key.
 
-Delivery runs in a relay process of its own (`python -m monitor.outbox`, settings on stdin so secrets
-never show in a process list). A pass that is killed mid-delivery does not take the relay with it: the
-relay finishes the send it started and records it, so a kill cannot leave a delivered alert unrecorded
-and sent again by the next pass. A file lock keeps two relays from delivering at once.
+Delivery runs in a relay process of its own (`monitor.outbox.main`, settings on stdin so secrets never
+show in a process list), started with `-P` so that a folder named `monitor` in the current directory is
+not imported in place of this package. A pass that is killed mid-delivery does not take the relay with
+it: the relay finishes the send it started and records it, so a kill cannot leave a delivered alert
+unrecorded and sent again by the next pass. A file lock keeps two relays from delivering at once.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def deliver(settings: Settings) -> Delivery:
     urls = [u.get_secret_value() for u in settings.notify_urls]
     if not urls:
         return result
-    with _relay_lock(settings.db):
+    with delivery_lock(settings.db):
         with _briefly(settings) as wh:
             pending = wh.pending_alerts(utcnow(), settings.notify_max_attempts)
             todo = [(alert, wh.delivered_targets(alert.alert_id)) for alert in pending]
@@ -96,8 +97,9 @@ def _briefly(settings: Settings) -> Iterator[Warehouse]:
         yield wh
 
 
-class _relay_lock:
-    """An exclusive lock beside the warehouse file, held while delivering."""
+class delivery_lock:
+    """An exclusive lock beside the warehouse file, held while delivering alerts or feed notices: the
+    warehouse is not held while sending, so this is what keeps two deliverers from sending the same thing."""
 
     def __init__(self, db: Path) -> None:
         self.path = db.with_name(db.name + ".deliver.lock")
@@ -119,12 +121,24 @@ def _settings_payload(settings: Settings) -> str:
     return json.dumps(data)
 
 
+# The relay's command. `python -m` would put the current directory first on sys.path, where a folder
+# named `monitor` would be imported instead of this package; -P leaves it out. The folder this package
+# is in comes last, for a checkout that is run without being installed.
+RELAY = [
+    sys.executable,
+    "-P",
+    "-c",
+    f"import sys; sys.path.append({str(Path(__file__).resolve().parent.parent)!r}); "
+    "from monitor.outbox import main; sys.exit(main())",
+]
+
+
 def deliver_detached(settings: Settings) -> Delivery:
     """Deliver in a relay process that outlives this one if it is killed; wait for it and report."""
     if not settings.notify_urls:
         return Delivery()
     proc = subprocess.run(
-        [sys.executable, "-m", "monitor.outbox"],
+        RELAY,
         input=_settings_payload(settings),
         capture_output=True,
         text=True,

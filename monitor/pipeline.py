@@ -21,6 +21,7 @@ from monitor.dedup import fingerprint, signature
 from monitor.errors import MonitorError, SourceError
 from monitor.extract import ClaimExtractor, extract_page
 from monitor.feed_health import report_feed_health
+from monitor.masking import safe_text, safe_url
 from monitor.models import Article, Document, Failure, PassSummary
 from monitor.outbox import deliver_detached
 from monitor.profile import TopicProfile, load_profile
@@ -106,7 +107,7 @@ def plan(settings: Settings, profile: TopicProfile) -> Plan:
         if poll.deferred:
             log.warning(
                 "feed %s: %d more new items than max_new_per_feed (%d), left for the next pass",
-                poll.feed_url,
+                safe_url(poll.feed_url),
                 poll.deferred,
                 settings.max_new_per_feed,
             )
@@ -156,7 +157,7 @@ async def _read_feeds(settings: Settings, result: Plan) -> list[FeedEntry]:
     for url, outcome in zip(settings.feeds, outcomes, strict=True):
         if isinstance(outcome, BaseException):
             reason = _reason(outcome)
-            log.warning("feed %s failed: %s", url, reason)
+            log.warning("feed %s failed: %s", safe_url(url), reason)
             result.polls.append(FeedPoll(url, 0, 0, reason))
             result.failures.append(Failure(url=url, stage="feed", reason=reason, transient=_transient(outcome)))
         else:
@@ -172,7 +173,7 @@ def _transient(exc: BaseException) -> bool:
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, SourceError):
         return exc.reason
-    return f"{type(exc).__name__}: {exc}"
+    return safe_text(f"{type(exc).__name__}: {exc}")
 
 
 # ---------------------------------------------------------------- fetch
@@ -195,7 +196,7 @@ async def _fetch_all(entries: list[FeedEntry], settings: Settings) -> tuple[list
     for entry, outcome in zip(entries, outcomes, strict=True):
         if isinstance(outcome, BaseException):
             if not isinstance(outcome, MonitorError):
-                log.exception("unexpected error fetching %s", entry.url, exc_info=outcome)
+                log.exception("unexpected error fetching %s", safe_url(entry.url), exc_info=outcome)
             failures.append(
                 Failure(url=entry.url, stage="fetch", reason=_reason(outcome), transient=_transient(outcome))
             )
@@ -257,8 +258,8 @@ def _analyse_safely(doc: Document, topic_path: str) -> Article | Failure:
     except MonitorError as exc:
         return Failure(url=doc.url, stage="extract", reason=_reason(exc))
     except Exception as exc:  # one malformed page must not end the pass
-        log.exception("unexpected error analysing %s", doc.url)
-        return Failure(url=doc.url, stage="extract", reason=f"{type(exc).__name__}: {exc}")
+        log.exception("unexpected error analysing %s", safe_url(doc.url))
+        return Failure(url=doc.url, stage="extract", reason=safe_text(f"{type(exc).__name__}: {exc}"))
 
 
 def analyse(docs: list[Document], settings: Settings) -> Analysed:

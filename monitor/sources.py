@@ -24,12 +24,15 @@ import httpx
 
 from monitor.address_guard import GuardedTransport
 from monitor.errors import FetchError, ParseError, RefusedInput, SourceError
+from monitor.masking import MaskUrls, safe_text, safe_url
 from monitor.models import Document
 from monitor.profile import TopicProfile
 from monitor.settings import Settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# httpx logs every request's full URL (at INFO: `monitor -v`); feed URLs may carry keys
+logging.getLogger("httpx").addFilter(MaskUrls())
 
 ALLOWED_SCHEMES = ("http", "https")
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|smid)$", re.IGNORECASE)
@@ -137,7 +140,7 @@ async def download(
                 if size > max_bytes:
                     if not truncate:
                         raise RefusedInput(url, f"larger than the limit of {max_bytes} bytes")
-                    log.warning("%s: cut off at %d bytes", url, max_bytes)
+                    log.warning("%s: cut off at %d bytes", safe_url(url), max_bytes)
                     break
             body = b"".join(chunks)[:max_bytes]
             encoding = response.headers.get("content-encoding", "").lower()
@@ -199,10 +202,12 @@ def parse_feed(feed_url: str, body: bytes, content_type: str | None = None) -> l
             link = str(httpx.URL(feed_url).join(link))
             key = canonical_url(link)
         except (httpx.InvalidURL, ValueError) as exc:
-            log.warning("feed %s: entry link %r skipped: %s", feed_url, str(link)[:200], exc)
+            log.warning(
+                "feed %s: entry link %r skipped: %s", safe_url(feed_url), safe_url(str(link)[:200]), safe_text(str(exc))
+            )
             continue  # one bad link costs its entry, not the feed
         if urlsplit(link).scheme.lower() not in ALLOWED_SCHEMES:
-            log.warning("feed %s: entry link %s refused (scheme)", feed_url, link[:200])
+            log.warning("feed %s: entry link %s refused (scheme)", safe_url(feed_url), safe_url(link[:200]))
             continue
         entries.append(
             FeedEntry(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import random
 import re
@@ -10,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, publish
+from conftest import ROOT, Response, publish, render_feed
 from test_pipeline import AID_HIGH, AID_LOW, AID_LOW_COPY, OTHER_YEAR, counts, rows
 from typer.testing import CliRunner
 
@@ -115,6 +117,7 @@ def test_public_api_is_exactly_all():
         "outbox",
         "feed_health",
         "errors",
+        "masking",
         "extract",
         "models",
         "notify",
@@ -175,6 +178,63 @@ def test_a_pass_whose_every_feed_failed_exits_non_zero_and_prints_reasons_verbat
     publish(site, [AID_HIGH])
     result = runner.invoke(app, [*args, "--feed", site.url("/feed.xml")])
     assert result.exit_code == 0, result.output  # one feed answered: the pass did its work
+
+
+def test_pages_trafilatura_cannot_parse_are_recorded_without_its_error_lines_on_stderr(site, tmp_path, seeds_dir):
+    """trafilatura logs a page it cannot parse as an ERROR ("empty HTML tree"); the monitor records the
+    page as a failure of its own, so `monitor run` shows the user no alarm beside that record."""
+    from conftest import Response, Story, render_feed
+
+    stories = [Story(f"/{n}.html", n, "2025-09-20T10:00:00Z", []) for n in ("pdf", "empty")]
+    site.routes["/pdf.html"] = Response(body=b"%PDF-1.4 binary")
+    site.routes["/empty.html"] = Response(body=b"")
+    site.routes["/feed.xml"] = Response(body=render_feed(site.base, stories), content_type="application/rss+xml")
+    db = tmp_path / "w.duckdb"
+    env = dict(os.environ, COLUMNS="200")
+    cmd = [sys.executable, "-m", "monitor.cli", "run", "--no-prefect", "--db", str(db), "--seeds", str(seeds_dir)]
+    proc = subprocess.run([*cmd, "--feed", site.url("/feed.xml")], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "trafilatura" not in proc.stderr and "ERROR" not in proc.stderr, proc.stderr[-3000:]
+    assert "empty HTML tree" not in proc.stdout + proc.stderr
+    for story in stories:
+        assert f"failed extract {site.url(story.path)}: no article text found in the page" in proc.stdout
+    failures = rows(db, "SELECT url, stage, reason FROM failures ORDER BY url")
+    assert failures == [(site.url(s.path), "extract", "no article text found in the page") for s in stories[::-1]]
+
+
+def test_feed_credentials_never_reach_the_output_the_logs_or_a_notice(site, webhook, tmp_path, seeds_dir, caplog):
+    """Feed URLs with an API key or a password are shown masked in the summary, the log lines (httpx's
+    too) and the feed-health notices; the warehouse keeps them exact, as the keys its rows are found by."""
+    port = site.server.server_address[1]
+    keyed = site.url("/feed.xml?api_key=SECRET123&lang=en")
+    private = f"http://alice:PASSW0RD@127.0.0.1:{port}/private.xml"
+    db = tmp_path / "w.duckdb"
+    args = ["run", "--no-prefect", "--db", str(db), "--seeds", str(seeds_dir), "--feed", keyed, "--feed", private]
+    env = {"MONITOR_NOTIFY_URLS": json.dumps([webhook.apprise_url]), "COLUMNS": "200"}
+    with caplog.at_level(logging.DEBUG):
+        result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 1 and "every feed failed (2)" in result.output, result.output
+    notices = json.dumps(webhook.received)
+    for secret in ("SECRET123", "PASSW0RD", "alice"):
+        assert secret not in result.output and secret not in caplog.text and secret not in notices, secret
+    assert f"failed feed {site.url('/feed.xml?api_key=***&lang=en')}: HTTP 404" in result.output
+    assert f"failed feed http://***@127.0.0.1:{port}/private.xml: HTTP 404" in result.output
+    assert "HTTP Request: GET" in caplog.text  # httpx's line is there, masked
+    assert sorted(m["title"] for m in webhook.received) == [
+        f"[monitor] feed failing: http://***@127.0.0.1:{port}/private.xml",
+        f"[monitor] feed failing: {site.url('/feed.xml?api_key=***&lang=en')}",
+    ]
+    assert rows(db, "SELECT url FROM failures ORDER BY url") == [(keyed,), (private,)]
+    assert rows(db, "SELECT count(*) FROM feed_status WHERE last_error LIKE '%SECRET123%'") == [(0,)]
+    # the exact keys find the rows again: the feed answers, its failure is cleared, it is healthy again
+    site.routes["/feed.xml?api_key=SECRET123&lang=en"] = Response(
+        body=render_feed(site.base, []), content_type="application/rss+xml"
+    )
+    result = runner.invoke(app, args[:-2], env=env)
+    assert result.exit_code == 0 and "SECRET123" not in result.output, result.output
+    assert rows(db, "SELECT url FROM failures") == [(private,)]
+    assert webhook.received[-1]["title"] == f"[monitor] feed healthy again: {site.url('/feed.xml?api_key=***&lang=en')}"
+    assert "SECRET123" not in json.dumps(webhook.received)
 
 
 def test_serve_without_a_prefect_server_refuses_and_says_how_to_start_one(tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from test_pipeline import AID_HIGH, AID_LOW, rows
 
 from monitor.errors import FetchError, ParseError, RefusedInput, SourceError
 from monitor.extract import extract_page
+from monitor.masking import safe_text, safe_url
 from monitor.outbox import deliver
 from monitor.pipeline import run_pass
 from monitor.sources import download, make_client, parse_feed
@@ -186,6 +188,17 @@ def test_every_corpus_page_extracts_or_fails_clearly_and_snippets_are_met():
     assert met / total >= 0.90, f"{met}/{total}"
 
 
+def test_trafilatura_records_reach_our_logger_at_debug_only(caplog):
+    """An unparseable page is our ParseError; trafilatura's ERROR lines about it are passed on to our
+    logger at DEBUG instead of reaching the root logger's handlers (stderr)."""
+    with caplog.at_level(logging.DEBUG), pytest.raises(ParseError, match="no article text"):
+        extract_page(b"%PDF-1.4 binary", "http://127.0.0.1/x.pdf")
+    ours = [r for r in caplog.records if r.name == "monitor.extract.page" and "empty HTML tree" in r.getMessage()]
+    assert [r.levelno for r in ours] == [logging.DEBUG]
+    # (pytest also hooks non-propagating loggers: the stderr a user sees is checked in test_cli.py)
+    assert not logging.getLogger("trafilatura").propagate
+
+
 def test_untrusted_text_reaches_sql_only_as_parameters(site, make_settings):
     evil = Story(
         "/evil.html",
@@ -198,6 +211,20 @@ def test_untrusted_text_reaches_sql_only_as_parameters(site, make_settings):
     titles = [r[0] for r in rows(settings.db, "SELECT title FROM articles")]
     assert "x'); DROP TABLE articles; --" in titles
     assert rows(settings.db, "SELECT count(*) FROM figures") != [(0,)]
+
+
+def test_credentials_in_urls_are_masked_and_other_urls_kept_as_they_are():
+    assert safe_url("https://x/feed?api_key=SECRET&lang=en") == "https://x/feed?api_key=***&lang=en"
+    assert safe_url("https://user:pa@ss@host:8/feed#access_token=T") == "https://***@host:8/feed#access_token=***"
+    names = ["key", "API_KEY", "apikey", "X-Api-Key", "token", "accessToken", "client_secret", "password", "pass"]
+    names += ["sig", "X-Amz-Signature", "auth", "X-Amz-Credential"]
+    masked = safe_url("http://h/?" + "&".join(f"{n}=v{i}" for i, n in enumerate(names)))
+    assert masked == "http://h/?" + "&".join(f"{n}=***" for n in names)
+    for kept in ["http://h/a?keyword=k&monkey=m&author=a&page=2&pass=&q", "http://news.example:99999/x", "seed:a.txt"]:
+        assert safe_url(kept) == kept
+    error = "timed out: http://h/f?token=T1, then https://u:p@h/g."
+    assert safe_text(error) == "timed out: http://h/f?token=***, then https://***@h/g."
+    assert str(FetchError("http://h/f?sig=S", "HTTP 404")) == "http://h/f?sig=***: HTTP 404"
 
 
 def test_notification_tokens_never_reach_logs_or_the_warehouse(site, make_settings, caplog):

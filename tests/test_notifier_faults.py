@@ -4,6 +4,8 @@ alert id as idempotency key; an unhealthy feed gets one notice per change of sta
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -117,6 +119,61 @@ def test_warehouse_is_free_while_a_receiver_holds_a_message(site, webhook, make_
     assert (delivery.notified, delivery.failed) == (1, 0)
     assert rows(settings.db, "SELECT count(*) FROM alerts WHERE notified_at IS NULL") == [(0,)]
     assert len(webhook.received) == 1
+
+
+def test_warehouse_is_free_while_a_receiver_holds_a_feed_notice(site, webhook, make_settings):
+    """Feed health sends as delivery does: another process writes to the file while a receiver sits on
+    a feed notice, and the notice is recorded once the receiver answers."""
+    site.routes["/feed.xml"] = Response(500, b"down")
+    feed = site.url("/feed.xml")
+    run_pass(make_settings(feeds=[feed]))  # the failing feed is recorded; no URL to tell yet
+    arrived, release = threading.Event(), threading.Event()
+    original = webhook.routes["/hook"]
+
+    def holding(handler):
+        arrived.set()
+        release.wait(120)
+        return original(handler) if callable(original) else original
+
+    webhook.routes["/hook"] = holding
+    settings = make_settings(feeds=[feed], notify_urls=[webhook.apprise_url], notify_timeout=120.0)
+    writer = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1]); con.execute('CHECKPOINT'); "
+        "print(con.execute('SELECT notified_state FROM feed_status').fetchall()); con.close()"
+    )
+    with ThreadPoolExecutor(1) as pool:
+        report = pool.submit(report_feed_health, settings)
+        try:
+            assert arrived.wait(60), "the receiver never got the notice"
+            # another process opens the file for writing, as a pass does: it fails while the file is held
+            proc = subprocess.run(
+                [sys.executable, "-c", writer, str(settings.db)], capture_output=True, text=True, timeout=60
+            )
+        finally:
+            release.set()
+        assert report.result(timeout=120) == 1
+    assert proc.returncode == 0 and proc.stdout.strip() == "[(None,)]", proc.stderr[-2000:]
+    assert rows(settings.db, "SELECT notified_state FROM feed_status") == [("failing",)]
+    assert [str(m["title"]) for m in webhook.received] == [f"[monitor] feed failing: {feed}"]
+
+
+def test_relay_ignores_a_monitor_folder_in_the_current_directory(site, webhook, make_settings, tmp_path, monkeypatch):
+    """The relay imports this package, not a folder named `monitor` where the user happens to be: a decoy
+    there that would report "nothing to send" neither runs nor stops the alert from being delivered."""
+    feed = publish(site, [AID_HIGH, AID_LOW])
+    run_pass(make_settings(feeds=[feed]))  # the alert is stored; no URL to deliver it to yet
+    marker = tmp_path / "decoy-ran"
+    decoy = tmp_path / "cwd" / "monitor"
+    decoy.mkdir(parents=True)
+    hijack = f"open({str(marker)!r}, 'a').write(__name__)\n"
+    (decoy / "__init__.py").write_text(hijack)
+    (decoy / "outbox.py").write_text(hijack + """print('{"notified": 0, "failed": 0, "errors": []}')\n""")
+    monkeypatch.chdir(decoy.parent)
+    delivery = deliver_detached(make_settings(feeds=[feed], notify_urls=[webhook.apprise_url]))
+    assert not marker.exists(), marker.read_text()
+    assert (delivery.notified, delivery.failed) == (1, 0)
+    assert len(webhook.received) == 1
+    assert rows(make_settings().db, "SELECT count(*) FROM alerts WHERE notified_at IS NULL") == [(0,)]
 
 
 def test_receiver_trickling_its_answer_is_cut_at_the_deadline_and_retried(site, webhook, make_settings):

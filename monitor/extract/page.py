@@ -11,11 +11,30 @@ from datetime import UTC, datetime
 import trafilatura
 
 from monitor.errors import ParseError
+from monitor.masking import safe_text
 
 log = logging.getLogger(__name__)
-# trafilatura logs every page it finds too short; those are reported through our failures instead
-logging.getLogger("trafilatura").setLevel(logging.ERROR)
-logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+
+class _ToDebug(logging.Handler):
+    """Passes a library's log records on to our logger at DEBUG."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug("%s: %s", record.name, safe_text(record.getMessage()))
+        except Exception:
+            self.handleError(record)
+
+
+# trafilatura and its helpers log a page they cannot read as an ERROR ("empty HTML tree"), which reached
+# stderr as an alarm; the monitor records such a page as a failure of its own, so their records are
+# only ours at DEBUG (warnings and errors: below that they are not even made)
+for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+    _library = logging.getLogger(_name)
+    _library.setLevel(logging.WARNING)
+    _library.addHandler(_ToDebug())
+    _library.propagate = False
 
 
 @dataclass(frozen=True)
