@@ -274,3 +274,9 @@ def test_a_title_two_people_named_hold_stands_for_no_one(extractor):
 def test_a_practice_in_the_past_or_in_the_third_person_is_no_stance(extractor):
     assert positions(extractor, '"We bought rifles from the United States for years," Petro said.') == []
     assert positions(extractor, "Petro said the army buys rifles from the United States.") == []
+
+
+def test_his_after_a_person_subject_is_the_subjects_own(extractor):
+    text = "Trump attacked Petro on Saturday. Petro recalled his ambassador on Sunday, October 19."
+    (e,) = [e for e in events(extractor, text) if e.action == "recall ambassador"]
+    assert (e.actor, e.target, e.complete) == ("Gustavo Petro", None, False)
