@@ -280,3 +280,8 @@ def test_his_after_a_person_subject_is_the_subjects_own(extractor):
     text = "Trump attacked Petro on Saturday. Petro recalled his ambassador on Sunday, October 19."
     (e,) = [e for e in events(extractor, text) if e.action == "recall ambassador"]
     assert (e.actor, e.target, e.complete) == ("Gustavo Petro", None, False)
+
+
+def test_going_to_is_a_committed_future(extractor):
+    (p,) = positions(extractor, "Petro said Colombia is not going to buy weapons from the United States.")
+    assert (p.actor, p.topic, p.stance, p.complete) == ("Gustavo Petro", "buying U.S. weapons", "oppose", True)
