@@ -332,7 +332,9 @@ class PositionReader:
 
 def _going_to(verb: Token) -> bool:
     """ "is (not) going to buy": a future as committed as "will"."""
-    return verb.lemma_ == "go" and verb.tag_ == "VBG" and any(c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children)
+    if verb.lemma_ != "go" or verb.tag_ != "VBG":
+        return False
+    return any(c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children)
 
 
 def _own_practice(verb: Token) -> bool:
