@@ -23,7 +23,8 @@ _PREPOSITION_BEFORE = re.compile(
 )
 _DETERMINERS = {"the", "a", "an", "its", "their", "this", "that", "these", "those", "some"}
 _BASE_YEAR = re.compile(
-    r"\b(?:than|compared (?:with|to)|versus|vs\.?|against)\s+(?:in\s+|the\s+|that\s+of\s+)?(?P<year>(?:19|20)\d{2})\b",
+    r"\b(?:than|compared (?:with|to)|versus|vs\.?|against|from)\s+(?:in\s+|the\s+|that\s+of\s+)?"
+    r"(?P<year>(?:19|20)\d{2})\b(?!\s*(?:to|through|until|-|–)\b)",
     re.IGNORECASE,
 )
 _SOURCE_BEFORE = re.compile(r"\b(?:officials|authorities|sources|diplomats|analysts|officers)\s+in\s+$", re.IGNORECASE)
