@@ -285,3 +285,15 @@ def test_his_after_a_person_subject_is_the_subjects_own(extractor):
 def test_going_to_is_a_committed_future(extractor):
     (p,) = positions(extractor, "Petro said Colombia is not going to buy weapons from the United States.")
     assert (p.actor, p.topic, p.stance, p.complete) == ("Gustavo Petro", "buying U.S. weapons", "oppose", True)
+
+
+def test_a_year_after_from_is_the_base_of_the_change_not_its_period(extractor):
+    (f,) = [
+        f
+        for f in extractor.extract(
+            "Peru's coca cultivation area rose 7 percent from 2022, the agency said.", PUBLISHED
+        ).figures
+        if f.kind == "change"
+    ]
+    assert f.period != "2021-2022"
+    assert not f.complete
