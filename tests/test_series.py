@@ -87,3 +87,12 @@ def test_a_sentence_that_says_when_keeps_its_own_time(extractor):
     )
     assert figures["40%"].period is None
     assert figures["900 tonnes"].period is None
+
+
+def test_a_change_from_a_base_year_runs_to_the_year_of_the_level_beside_it(extractor):
+    figures = by_raw(
+        extractor,
+        "Peru's coca cultivation area covered 96,000 hectares in 2024, the agency said on Monday, "
+        "up 20 percent from 2023.",
+    )
+    assert figures["20 percent"].period == "2023-2024"
