@@ -85,7 +85,7 @@ class FigureExtractor:
         all_actors = self.profile.actor_index.find(sentence)
         verb_metrics = self._metric_verbs(doc)
         parsed = doc is not None and doc.has_annotation("DEP")
-        figures = []
+        figures: list[Figure] = []
         bases: dict[int, int] = {}  # figure index -> the base year of a change with no period of its own
         previous_end = -10
         for q in self.quantities.read(sentence) if quantities is None else quantities:
