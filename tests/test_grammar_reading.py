@@ -274,3 +274,26 @@ def test_a_title_two_people_named_hold_stands_for_no_one(extractor):
 def test_a_practice_in_the_past_or_in_the_third_person_is_no_stance(extractor):
     assert positions(extractor, '"We bought rifles from the United States for years," Petro said.') == []
     assert positions(extractor, "Petro said the army buys rifles from the United States.") == []
+
+
+def test_his_after_a_person_subject_is_the_subjects_own(extractor):
+    text = "Trump attacked Petro on Saturday. Petro recalled his ambassador on Sunday, October 19."
+    (e,) = [e for e in events(extractor, text) if e.action == "recall ambassador"]
+    assert (e.actor, e.target, e.complete) == ("Gustavo Petro", None, False)
+
+
+def test_going_to_is_a_committed_future(extractor):
+    (p,) = positions(extractor, "Petro said Colombia is not going to buy weapons from the United States.")
+    assert (p.actor, p.topic, p.stance, p.complete) == ("Gustavo Petro", "buying U.S. weapons", "oppose", True)
+
+
+def test_a_year_after_from_is_the_base_of_the_change_not_its_period(extractor):
+    (f,) = [
+        f
+        for f in extractor.extract(
+            "Peru's coca cultivation area rose 7 percent from 2022, the agency said.", PUBLISHED
+        ).figures
+        if f.kind == "change"
+    ]
+    assert f.period != "2021-2022"
+    assert not f.complete

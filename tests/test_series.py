@@ -87,3 +87,12 @@ def test_a_sentence_that_says_when_keeps_its_own_time(extractor):
     )
     assert figures["40%"].period is None
     assert figures["900 tonnes"].period is None
+
+
+def test_a_change_from_a_base_year_runs_to_the_year_of_the_level_beside_it(extractor):
+    figures = by_raw(
+        extractor,
+        "Colombia's coca cultivation area stood at 250,000 hectares in 2024, the agency said on Monday, "
+        "up 8 percent from 2023.",
+    )
+    assert figures["8 percent"].period == "2023-2024"

@@ -206,7 +206,10 @@ class EventReader:
             return False
         if subject.lower_ in ("he", "she", "i", "we"):
             return True
-        name, _ = self._name(subject)
+        return self._is_person(subject)
+
+    def _is_person(self, token: Token) -> bool:
+        name, _ = self._name(token)
         actor = self.profile.actor_by_name.get(name) if name else None
         return actor is not None and actor.kind == "person"
 
@@ -283,6 +286,8 @@ class EventReader:
         found: list[tuple[str | None, str]] = []
         modifiers: list[tuple[str | None, str]] = []
         for c in obj.children:
+            if c.dep_ == "poss" and c.lower_ in ("his", "her") and self._own(obj):
+                continue  # "Petro recalled his ambassador": the subject's own, no one else's
             if c.dep_ == "poss" and c.lower_ in ("his", "her") and self.context is not None:
                 person = self.profile.actor_by_name.get(self.context)
                 if person is not None and person.kind == "person":
@@ -297,6 +302,15 @@ class EventReader:
         if found:
             return found
         return [(name, "") for name, _ in modifiers if name is not None and name != actor]
+
+    def _own(self, obj: Token) -> bool:
+        """Whether "his" / "her" on the object is the clause's own subject, a person ("Petro recalled his
+        ambassador", "she withdrew her envoy")."""
+        clause = g.clause_of(obj)
+        subject = g.agent_of(clause) if g.is_passive(clause) else g.subject_of(clause)
+        if subject is None:
+            return False
+        return subject.lower_ in ("he", "she") or self._is_person(subject)
 
     def _name(self, token: Token, role: str = "actor") -> tuple[str | None, str]:
         """The profile actor a noun phrase names, or None (and why, for the actor or target role)."""

@@ -23,10 +23,34 @@ _PREPOSITION_BEFORE = re.compile(
 )
 _DETERMINERS = {"the", "a", "an", "its", "their", "this", "that", "these", "those", "some"}
 _BASE_YEAR = re.compile(
-    r"\b(?:than|compared (?:with|to)|versus|vs\.?|against)\s+(?:in\s+|the\s+|that\s+of\s+)?(?P<year>(?:19|20)\d{2})\b",
+    r"\b(?:than|compared (?:with|to)|versus|vs\.?|against|from)\s+(?:in\s+|the\s+|that\s+of\s+)?"
+    r"(?P<year>(?:19|20)\d{2})\b(?!\s*(?:to|through|until|-|–)\b)",
     re.IGNORECASE,
 )
 _SOURCE_BEFORE = re.compile(r"\b(?:officials|authorities|sources|diplomats|analysts|officers)\s+in\s+$", re.IGNORECASE)
+
+
+def _from_base_to_level(figures: list[Figure], bases: dict[int, int]) -> list[Figure]:
+    """ "covered 230,000 hectares in 2022, ..., up 13 percent from 2021": a change measured from a base
+    year, beside the one level of its subject and metric, runs from that base to the level's year."""
+    out = list(figures)
+    for i, base in bases.items():
+        change = figures[i]
+        years = {
+            int(f.period)
+            for f in figures
+            if f.kind == "level"
+            and f.subject == change.subject
+            and f.metric == change.metric
+            and f.metric_known
+            and f.period is not None
+            and f.period.isdigit()
+        }
+        if len(years) != 1 or (year := years.pop()) <= base:
+            continue
+        gaps = [g for g in change.gaps.split(",") if g and g != "period"]
+        out[i] = change.model_copy(update={"period": f"{base}-{year}", "gaps": ",".join(gaps), "complete": not gaps})
+    return out
 
 
 class FigureExtractor:
@@ -61,7 +85,8 @@ class FigureExtractor:
         all_actors = self.profile.actor_index.find(sentence)
         verb_metrics = self._metric_verbs(doc)
         parsed = doc is not None and doc.has_annotation("DEP")
-        figures = []
+        figures: list[Figure] = []
+        bases: dict[int, int] = {}  # figure index -> the base year of a change with no period of its own
         previous_end = -10
         for q in self.quantities.read(sentence) if quantities is None else quantities:
             restated = sentence[previous_end : q.start].strip() == "("
@@ -95,6 +120,8 @@ class FigureExtractor:
             if period is None and doc is not None and token is not None:
                 period = self._period_of_head_clause(doc, token, sentence, q, published)
             if period is None:
+                if base is not None:
+                    bases[len(figures)] = base[1]
                 if metric is None or (metric.needs_period and not metric.cumulative):
                     gaps.append("period")  # which year's figure? (a tally or one happening needs none)
             elif kind == "level" and "-" in period and not period.startswith("FY"):
@@ -135,7 +162,7 @@ class FigureExtractor:
                     evidence=sentence,
                 )
             )
-        return figures
+        return _from_base_to_level(figures, bases)
 
     @staticmethod
     def _clause_filter(doc: Doc | None, q: Quantity) -> Callable[[int], bool]:

@@ -158,7 +158,11 @@ class PositionReader:
         if self._obliged(chain[-1]):
             return None
         aux = {c.lower_ for v in chain for c in v.children if c.dep_ in ("aux", "neg", "advmod")}
-        committed = aux & (_FUTURE | {"keep", "continue"}) or any(v.lemma_ in ("keep", "continue") for v in chain)
+        committed = (
+            aux & (_FUTURE | {"keep", "continue"})
+            or any(v.lemma_ in ("keep", "continue") for v in chain)
+            or any(_going_to(v) for v in chain[1:])
+        )
         if not committed and not _own_practice(chain[-1]):
             return None
         negated = any(c.dep_ == "neg" or c.lower_ in self.negations for v in chain for c in v.children)
@@ -324,6 +328,13 @@ class PositionReader:
             return False
         future = any(c.lower_ in _FUTURE for c in g.clause_of(cue).children if c.dep_ == "aux")
         return not (future and all(m.text.lower() == "no longer" for m in markers))
+
+
+def _going_to(verb: Token) -> bool:
+    """ "is (not) going to buy": a future as committed as "will"."""
+    if verb.lemma_ != "go" or verb.tag_ != "VBG":
+        return False
+    return any(c.dep_ == "aux" and c.lemma_ == "be" for c in verb.children)
 
 
 def _own_practice(verb: Token) -> bool:

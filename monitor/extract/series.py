@@ -55,7 +55,10 @@ def carry_periods(sentences: Sequence[list[Figure]], names_time: Callable[[str],
     one period of the changes just before (and the level such a change reaches, that period's last year)."""
     out = [list(figures) for figures in sentences]
     for i in range(1, len(sentences)):
-        before = {(f.subject, f.period) for f in out[i - 1] if f.kind == "change" and f.complete and f.period}
+        # the changes before need a period read in full; what they measure may be unread ("drug crops")
+        before = {
+            (f.subject, f.period) for f in out[i - 1] if f.kind == "change" and f.period and _gaps(f) <= _METRIC_GAPS
+        }
         if len(before) != 1:
             continue
         subject, period = before.pop()
