@@ -65,7 +65,7 @@ class Action(_Model):
     nouns: list[str] = Field(default_factory=list)  # "revocation", "strike"
     # When set, the verb or noun must act on one of these ("visa", "boat"); the target is its owner.
     objects: list[str] = Field(default_factory=list)
-    # Verbs that do the action by putting the target somewhere ("added Petro to the sanctions list"):
+    # Verbs that do the action by putting the target somewhere ("added the minister to the sanctions list"):
     # they count only when the place after to / on / onto / in / into names one of `destinations`
     # (phrases); the target is their object.
     placing_verbs: list[str] = Field(default_factory=list)

@@ -19,7 +19,7 @@ class ActorFinder:
     def __init__(self, profile: TopicProfile) -> None:
         self.profile = profile
         self.speech = profile.lexicon_index("stance", "speech_verbs")
-        # the head noun of a person's role can stand for them: "minister" of "Interior Minister of Colombia"
+        # the head noun of a person's role can stand for them: "minister" of "Interior Minister of Ruritania"
         self.titles = {a.name: _head_noun(a.role) for a in profile.actors if a.kind == "person" and a.role}
 
     def referents(self, mentioned: Iterable[str]) -> dict[str, str]:

@@ -148,7 +148,7 @@ class EventReader:
 
     @staticmethod
     def _place(verb: Token, action: Action) -> Span | None:
-        """ "added Petro to [its sanctions list]": the place the verb puts its object, when it names one of
+        """ "added the minister to [its sanctions list]": the place the verb puts its object, when it names one of
         the action's destinations."""
         if g.object_of(verb) is None and not g.is_passive(verb):
             return None
@@ -287,7 +287,7 @@ class EventReader:
         modifiers: list[tuple[str | None, str]] = []
         for c in obj.children:
             if c.dep_ == "poss" and c.lower_ in ("his", "her") and self._own(obj):
-                continue  # "Petro recalled his ambassador": the subject's own, no one else's
+                continue  # "Smith recalled his ambassador": the subject's own, no one else's
             if c.dep_ == "poss" and c.lower_ in ("his", "her") and self.context is not None:
                 person = self.profile.actor_by_name.get(self.context)
                 if person is not None and person.kind == "person":
@@ -304,7 +304,7 @@ class EventReader:
         return [(name, "") for name, _ in modifiers if name is not None and name != actor]
 
     def _own(self, obj: Token) -> bool:
-        """Whether "his" / "her" on the object is the clause's own subject, a person ("Petro recalled his
+        """Whether "his" / "her" on the object is the clause's own subject, a person ("Smith recalled his
         ambassador", "she withdrew her envoy")."""
         clause = g.clause_of(obj)
         subject = g.agent_of(clause) if g.is_passive(clause) else g.subject_of(clause)

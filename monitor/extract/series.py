@@ -1,13 +1,13 @@
 """Figures that explain each other across neighbouring sentences.
 
-Reporters spread one measurement over sentences: "Coca grew 10 percent." then "The area reached 253,000
-hectares in 2023, up from 230,000 the year before." Read alone, the 10 percent has no period and the
+Reporters spread one measurement over sentences: "Wheat output grew 10 percent." then "The harvest reached
+253,000 tonnes in 2023, up from 230,000 the year before." Read alone, the 10 percent has no period and the
 levels may have no metric. When a change's value is what its two levels work out to, the three are one
 series: the change runs between the levels' years, and a metric read on any of them (with nothing else
 read on the others) belongs to all. The arithmetic is the evidence; without it nothing is linked.
 
 A sentence that names no time and reports a change right after a sentence whose changes all run over one
-period continues it ("Coca grew 10% in 2023 ... Cocaine output rose faster, by 53%, to 2,664 tonnes"):
+period continues it ("Wheat grew 10% in 2023 ... Barley output rose faster, by 53%, to 2,664 tonnes"):
 its changes take that period, and a level it reaches the period's last year.
 """
 
