@@ -529,7 +529,9 @@ class Warehouse:
                 f"{columns} WHERE event_key = ? UNION ALL {columns} WHERE event_key = ?",
                 [event_key(e.action, e.target), event_key(e.action, None)],
             ).fetchall()
-        best: tuple[timedelta, str] | None = None
+        # a dated mention joins the dated event closest to its date; an event no one has dated yet (only
+        # incomplete mentions) is taken, by publication time, only when no dated one is near
+        best: tuple[bool, timedelta, str] | None = None
         for event_id, event_date, _target, first_pub in rows:
             if known_date and event_date:
                 distance = abs(known_date - event_date)
@@ -537,8 +539,9 @@ class Warehouse:
                 distance = abs(published - first_pub)
             else:
                 continue
-            if distance <= window and (best is None or distance < best[0]):
-                best = (distance, event_id)
+            candidate = (not (known_date and event_date), distance, event_id)
+            if distance <= window and (best is None or candidate[:2] < best[:2]):
+                best = candidate
         conflicts: list[contradict.Conflict] = []
         if best is None:
             event_id = stable_id(a.url, "event", index)
@@ -547,7 +550,7 @@ class Warehouse:
                 [event_id, e.actor, e.action, e.target, known_date, a.url, published, event_key(e.action, e.target)],
             )
         else:
-            event_id = best[1]
+            event_id = best[2]
             if compare and e.complete and not recurring:
                 mentions = self.con.execute(
                     """SELECT article_url, outlet, published_at, actor, event_date, evidence

@@ -7,7 +7,7 @@ the pipeline does, and compared with the annotated facts:
   of complete readings (a complete figure that matches no annotated figure on value, metric and period is
   a wrong one: it could raise a wrong alert);
 - positions: complete readings against annotated (actor, topic, stance);
-- events: complete mentions against annotated (action, date) with a compatible actor.
+- events: complete mentions against annotated (action, date) with a compatible actor and target.
 Run `python tests/stage_quality.py` for the table in the README.
 """
 
@@ -146,7 +146,10 @@ def _score_events(profile: Any, gold: list[dict[str, Any]], got: list[Any], c: d
     dated = [g for g in gold if g["action"] != "other" and g.get("date") and not g.get("past_occurrence")]
     for g in dated:
         c["ev_gold"] += 1
-        c["ev_found"] += any(e.complete and e.action == g["action"] and str(e.event_date) == g["date"] for e in got)
+        c["ev_found"] += any(
+            e.complete and e.action == g["action"] and str(e.event_date) == g["date"] and _target_fits(profile, e, g)
+            for e in got
+        )
     for e in got:
         if not e.complete:
             continue
@@ -155,8 +158,14 @@ def _score_events(profile: Any, gold: list[dict[str, Any]], got: list[Any], c: d
             e.action == g["action"]
             and str(e.event_date) == g.get("date")
             and _actors_match(profile, e.actor, g["actor"])
+            and _target_fits(profile, e, g)
             for g in gold
         )
+
+
+def _target_fits(profile: Any, event: Any, fact: dict[str, Any]) -> bool:
+    """The annotated target, when the fact names one (a boat strike's boat is no actor)."""
+    return fact.get("target") is None or _actors_match(profile, event.target, fact["target"])
 
 
 def main() -> int:

@@ -1,0 +1,62 @@
+"""Filing event mentions under events in a real DuckDB warehouse: which event a dated report joins."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from monitor.dedup import fingerprint
+from monitor.models import Article, EventMention
+from monitor.warehouse import Warehouse
+
+
+def article(url: str, published: datetime, *mentions: EventMention) -> Article:
+    text = " ".join(m.evidence for m in mentions) + f" ({url})"
+    return Article(
+        url=url,
+        source="feed",
+        title=url,
+        published_at=published,
+        fetched_at=published,
+        text=text,
+        content_hash=url,
+        on_topic=True,
+        topic_score=1.0,
+        events=list(mentions),
+    )
+
+
+def sanction(day: date | None, *, complete: bool, evidence: str) -> EventMention:
+    return EventMention(
+        actor="U.S. Treasury" if complete else None,
+        action="sanction",
+        target="Gustavo Petro" if complete else None,
+        event_date=day,
+        complete=complete,
+        gaps="" if complete else "actor,target,date",
+        evidence=evidence,
+    )
+
+
+def test_a_dated_report_is_compared_with_the_dated_event_not_filed_under_an_undated_one(tmp_path: Path, profile):
+    first = article(
+        "https://a.example/1",
+        datetime(2025, 10, 25, 9),
+        sanction(date(2025, 10, 24), complete=True, evidence="The Treasury sanctioned Petro on Friday, October 24."),
+    )
+    vague = article(
+        "https://b.example/2",
+        datetime(2025, 11, 20, 9),
+        sanction(None, complete=False, evidence="The sanctions weigh on the peso."),
+    )
+    other_date = article(
+        "https://c.example/3",
+        datetime(2025, 11, 21, 9),
+        sanction(date(2025, 10, 17), complete=True, evidence="The Treasury sanctioned Petro on October 17."),
+    )
+    with Warehouse.open(tmp_path / "w.duckdb", profile) as wh:
+        results = wh.store_articles([(a, fingerprint(a.text)) for a in (first, vague, other_date)])
+    (alert,) = results[2].alerts
+    assert alert.kind == "event"
+    assert alert.prior_url == first.url
+    assert "October 24" in alert.prior_evidence and "October 17" in alert.new_evidence
