@@ -123,6 +123,8 @@ def print_summary(summary: PassSummary) -> None:
     ]:
         table.add_row(label, str(value))
     console.print(table)
+    for notice in summary.notices:
+        console.print(f"[yellow]notice[/yellow] {escape(notice)}")
     for f in summary.failures:
         console.print(f"[yellow]failed[/yellow] {escape(f.stage)} {escape(f.url)}: {escape(f.reason)}")
     for alert in summary.alerts:

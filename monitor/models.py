@@ -133,6 +133,7 @@ class PassSummary(BaseModel):
     notified: int = 0
     notify_failed: int = 0
     failures: list[Failure] = Field(default_factory=list)
+    notices: list[str] = Field(default_factory=list)  # e.g. a web page given as a feed, read through its link
 
     def add(self, other: PassSummary) -> None:
         """Count another batch of the same pass in."""

@@ -206,12 +206,15 @@ class Warehouse:
     def clear_failure(self, url: str) -> None:
         self.con.execute("DELETE FROM failures WHERE url = ?", [url])
 
-    def record_feed_poll(self, feed_url: str, *, error: str | None, entries: int, new: int) -> None:
+    def record_feed_poll(
+        self, feed_url: str, *, error: str | None, entries: int, new: int, read_from: str | None = None
+    ) -> None:
+        """One poll of a feed; `read_from` names the feed read in its place when feed_url is a web page."""
         now = utcnow()
         self.con.execute(
             """INSERT INTO feed_status (feed_url, last_polled_at, last_ok_at, last_new_at, last_error,
-                                        consecutive_errors, entries_seen)
-               VALUES (?, ?, ?, ?, ?, ?, ?)
+                                        consecutive_errors, entries_seen, read_from)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (feed_url) DO UPDATE SET
                  last_polled_at = excluded.last_polled_at,
                  last_ok_at = coalesce(excluded.last_ok_at, feed_status.last_ok_at),
@@ -219,8 +222,10 @@ class Warehouse:
                  last_error = excluded.last_error,
                  consecutive_errors = CASE WHEN excluded.last_error IS NULL THEN 0
                                            ELSE feed_status.consecutive_errors + 1 END,
-                 entries_seen = excluded.entries_seen""",
-            [feed_url, now, None if error else now, now if new else None, error, 1 if error else 0, entries],
+                 entries_seen = excluded.entries_seen,
+                 read_from = CASE WHEN excluded.last_error IS NULL THEN excluded.read_from
+                                  ELSE feed_status.read_from END""",
+            [feed_url, now, None if error else now, now if new else None, error, 1 if error else 0, entries, read_from],
         )
 
     # ---------------------------------------------------------------- storing an article
