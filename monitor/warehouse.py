@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -48,26 +49,47 @@ def _is_lock_error(exc: Exception) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
+WAIT_NOTICE_AFTER = 1.0  # seconds of waiting for a busy warehouse before saying so
+_HOLDER = re.compile(r"held in (.+?) \(PID (\d+)\)")
+
+
+def _holder(exc: Exception) -> str:
+    """Which process holds the lock, as DuckDB names it ("process 123, python3.11"), or "another process"."""
+    m = _HOLDER.search(str(exc))
+    return f"process {m.group(2)} ({Path(m.group(1)).name})" if m else "another process"
+
+
 def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse, waiting up to `lock_timeout` s while another process holds it."""
+    """A connection to the warehouse, waiting up to `lock_timeout` s while another process holds it; a wait
+    longer than a second is logged once (a WARNING: the CLI shows it), so a waiting command is not mute."""
     if read_only and not path.exists():
         raise WarehouseError(f"warehouse {path} does not exist; run `monitor run` first")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + lock_timeout
-    delay = 0.05
+    started = time.monotonic()
+    deadline = started + lock_timeout
+    delay, told = 0.05, False
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 raise WarehouseError(f"cannot open warehouse {path}: {exc}") from exc
-            remaining = deadline - time.monotonic()
+            now = time.monotonic()
+            remaining = deadline - now
             if remaining <= 0:
                 raise WarehouseBusy(
                     f"warehouse {path} is locked by another process; waited {lock_timeout:.0f} s "
                     f"(raise MONITOR_LOCK_TIMEOUT or close the other connection): {exc}"
                 ) from exc
+            if not told and now - started >= WAIT_NOTICE_AFTER:
+                log.warning(
+                    "warehouse %s is in use by %s (a pass or `monitor sql`); waiting up to %.0f s in all",
+                    path,
+                    _holder(exc),
+                    lock_timeout,
+                )
+                told = True
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, 1.0)
 

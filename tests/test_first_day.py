@@ -209,3 +209,23 @@ def test_feed_links_are_the_announced_feeds_made_absolute():
         "https://example.org/news/atom.xml",
         "https://cdn.example.org/rss",
     ]
+
+
+# ---------------------------------------------------------------- a busy warehouse
+
+
+def test_waiting_for_a_busy_warehouse_is_said_then_the_busy_error(tmp_path):
+    import duckdb
+
+    db = tmp_path / "w.duckdb"
+    holder = duckdb.connect(str(db))  # this process writes to it, as a pass would
+    try:
+        proc = _monitor("sql", "--db", str(db), "select 1", MONITOR_LOCK_TIMEOUT="3")
+    finally:
+        holder.close()
+    assert proc.returncode == 1, proc.stderr
+    waiting = f"warehouse {db} is in use by process {os.getpid()} ("
+    assert waiting in proc.stderr and "(a pass or `monitor sql`); waiting up to 3 s in all" in proc.stderr
+    assert proc.stderr.count("is in use by") == 1  # said once, not at every retry
+    assert proc.stderr.index(waiting) < proc.stderr.index(f"error: warehouse {db} is locked by another process")
+    assert "waited 3 s" in proc.stderr and "Traceback" not in proc.stderr
