@@ -138,6 +138,7 @@ def monitor_pass(
     if deliver:
         delivery = deliver_task(settings)
         summary.notified, summary.notify_failed = delivery.notified, delivery.failed
+        summary.notify_errors = delivery.errors
         report_feed_health(settings)
     create_markdown_artifact(key="monitor-pass", markdown=_artifact(summary), description="monitoring pass summary")
     return summary

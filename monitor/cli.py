@@ -127,6 +127,8 @@ def print_summary(summary: PassSummary) -> None:
         console.print(f"[yellow]notice[/yellow] {escape(notice)}")
     for f in summary.failures:
         console.print(f"[yellow]failed[/yellow] {escape(f.stage)} {escape(f.url)}: {escape(f.reason)}")
+    for error in summary.notify_errors:
+        console.print(f"[yellow]not notified[/yellow] {escape(error)} (retried with backoff)")
     for alert in summary.alerts:
         console.print("\n[bold red]ALERT[/bold red] ", end="")
         console.print(alert.summary, markup=False)

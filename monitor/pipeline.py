@@ -348,5 +348,6 @@ def run_pass(settings: Settings) -> PassSummary:
     summary.articles_skipped += todo.skipped
     delivery = deliver_detached(settings)
     summary.notified, summary.notify_failed = delivery.notified, delivery.failed
+    summary.notify_errors = delivery.errors
     report_feed_health(settings)
     return summary

@@ -229,3 +229,15 @@ def test_waiting_for_a_busy_warehouse_is_said_then_the_busy_error(tmp_path):
     assert proc.stderr.count("is in use by") == 1  # said once, not at every retry
     assert proc.stderr.index(waiting) < proc.stderr.index(f"error: warehouse {db} is locked by another process")
     assert "waited 3 s" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_run_says_why_notifications_failed(site, tmp_path, seeds_dir):
+    """A URL apprise reads but that does not answer: the count comes with the reason, the token masked."""
+    feed = publish(site, [AID_HIGH, AID_LOW])
+    env = {"MONITOR_NOTIFY_URLS": '["json://user:s3cret-pass@127.0.0.1:9/hook"]', "COLUMNS": "400"}
+    args = ["run", "--no-prefect", "--db", str(tmp_path / "w.duckdb"), "--seeds", str(seeds_dir), "--feed", feed]
+    result = runner.invoke(app, args, env=env)
+    assert result.exit_code == 0, result.output
+    [line] = [ln for ln in result.output.splitlines() if ln.startswith("not notified")]
+    assert "json://127.0.0.1:9/…" in line and "retried with backoff" in line, line
+    assert "s3cret" not in result.output
