@@ -116,6 +116,7 @@ def monitor_pass(
     # nested model of them looking for futures (2.5 s per 300 pages, measured)
     # (Prefect unwraps quote() before calling the task; its typing does not know that)
     summary = store_task(quote([]), settings, todo.polls, quote(todo.failures))  # type: ignore[call-overload]
+    summary.notices = todo.notices
     for documents, entries in pipeline.batches(todo, settings.batch_size):
         fetched, fetch_failures = fetch_task(quote(entries), settings)  # type: ignore[call-overload]
         analysed = _analyse_within_budget(documents + fetched, settings)
@@ -138,6 +139,7 @@ def monitor_pass(
     if deliver:
         delivery = deliver_task(settings)
         summary.notified, summary.notify_failed = delivery.notified, delivery.failed
+        summary.notify_errors = delivery.errors
         report_feed_health(settings)
     create_markdown_artifact(key="monitor-pass", markdown=_artifact(summary), description="monitoring pass summary")
     return summary

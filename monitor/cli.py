@@ -149,9 +149,13 @@ def print_summary(summary: PassSummary) -> None:
     ]:
         table.add_row(label, str(value))
     console.print(table)
+    for notice in summary.notices:
+        console.print(f"[yellow]notice[/yellow] {escape(notice)}")
     for f in summary.failures:
         line = f"{escape(f.stage)} {escape(safe_url(f.url))}: {escape(safe_text(f.reason))}"
         console.print(f"[yellow]failed[/yellow] {line}")
+    for error in summary.notify_errors:
+        console.print(f"[yellow]not notified[/yellow] {escape(error)} (retried with backoff)")
     for alert in summary.alerts:
         console.print("\n[bold red]ALERT[/bold red] ", end="")
         console.print(alert.summary, markup=False)

@@ -12,6 +12,7 @@ with secrets masked.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import hashlib
 import json
 import logging
@@ -21,6 +22,7 @@ import selectors
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,11 +35,64 @@ log = logging.getLogger(__name__)
 
 
 def mask_url(url: str) -> str:
-    """A notification URL safe to print: scheme, host and port only."""
+    """A notification URL safe to print: scheme, host and port only. Many services put a token where the
+    host goes (slack://TokenA/..., tgram://bot-token/...): a host is shown only when it looks like one."""
     m = re.match(r"^([a-z][a-z0-9+.-]*)://(?:[^@/]*@)?([^/:?#]*)(:\d+)?", url, re.IGNORECASE)
     if not m:
         return "<unparseable notification URL>"
-    return f"{m.group(1)}://{m.group(2)}{m.group(3) or ''}/…"
+    host = m.group(2)
+    if "." not in host and host.lower() != "localhost":
+        host = "***" if host else ""
+    return f"{m.group(1)}://{host}{m.group(3) or ''}/…"
+
+
+_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
+EXAMPLE_SCHEMES = "mailto://, json://, slack://, discord://, tgram://, ntfy://"
+
+
+def url_problem(url: str) -> str | None:
+    """Why apprise cannot use `url` (told without its secrets), or None when it can. Settings check every
+    URL with this when they load: a mistyped URL would otherwise fail every delivery, retried for ever."""
+    with _apprise_silenced():  # apprise logs the URL it could not read, secrets and all
+        import apprise
+        from apprise.plugins import N_MGR
+
+        if apprise.Apprise.instantiate(url) is not None:
+            return None
+        m = _SCHEME.match(url)
+        if m is None:
+            return f"not a URL: it has no scheme:// (apprise URLs look like {EXAMPLE_SCHEMES}...)"
+        scheme = m.group(1).lower()
+        if scheme not in N_MGR:
+            close = difflib.get_close_matches(scheme, N_MGR.schemas(), n=1)
+            hint = f"did you mean {close[0]}://? " if close else ""
+            if scheme in ("http", "https"):
+                hint = "a webhook is json:// (jsons:// over TLS), form:// or xml://; "
+            return f"unknown scheme {scheme}://; {hint}apprise supports e.g. {EXAMPLE_SCHEMES}... ({SERVICES})"
+        plugin = N_MGR[scheme]
+        if not plugin.enabled:
+            return f"apprise's {plugin.service_name} service is disabled on this machine (it needs a package)"
+        try:
+            apprise.Apprise.instantiate(url, suppress_exceptions=False)
+            detail = ""
+        except Exception as exc:  # the plugin's own words on what is wrong
+            detail = " (" + redact(str(exc), [url])[:200].rstrip(" .:") + ")"
+    see = f"; see {plugin.setup_url}" if plugin.setup_url else ""
+    return f"not a valid {plugin.service_name} URL{detail}{see}"
+
+
+SERVICES = "https://appriseit.com/services/"
+
+
+@contextlib.contextmanager
+def _apprise_silenced() -> Iterator[None]:
+    logger = logging.getLogger("apprise")
+    was = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = was
 
 
 def target_hash(url: str) -> str:

@@ -43,6 +43,7 @@ class FeedPoll:
     new: int
     error: str | None
     deferred: int = 0  # new items beyond max_new_per_feed, left for the next pass
+    read_from: str | None = None  # the feed read in its place: feed_url is a web page that links it
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Plan:
     skipped: int = 0
     polls: list[FeedPoll] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what the user should change, though nothing failed
 
 
 @dataclass
@@ -161,8 +163,11 @@ async def _read_feeds(settings: Settings, result: Plan) -> list[FeedEntry]:
             result.polls.append(FeedPoll(url, 0, 0, reason))
             result.failures.append(Failure(url=url, stage="feed", reason=reason, transient=_transient(outcome)))
         else:
-            result.polls.append(FeedPoll(url, len(outcome), 0, None))
-            entries.extend(outcome)
+            result.polls.append(FeedPoll(url, len(outcome.entries), 0, None, read_from=outcome.read_from))
+            if outcome.notice:
+                log.warning("feed %s", outcome.notice)
+                result.notices.append(outcome.notice)
+            entries.extend(outcome.entries)
     return entries
 
 
@@ -299,7 +304,9 @@ def store(
     summary = PassSummary()
     with Warehouse.open(settings.db, profile, lock_timeout=settings.lock_timeout) as wh:
         for poll in polls or []:
-            wh.record_feed_poll(poll.feed_url, error=poll.error, entries=poll.entries, new=poll.new)
+            wh.record_feed_poll(
+                poll.feed_url, error=poll.error, entries=poll.entries, new=poll.new, read_from=poll.read_from
+            )
             if poll.error is None:
                 wh.clear_failure(poll.feed_url)
         for failure in failures or []:
@@ -333,6 +340,7 @@ def run_pass(settings: Settings) -> PassSummary:
     profile = load_profile(settings.topic_path)
     todo = plan(settings, profile)
     summary = store([], settings, profile, todo.polls, todo.failures)
+    summary.notices = todo.notices
     for documents, entries in batches(todo, settings.batch_size):
         begin_batch(entries, settings)
         fetched, fetch_failures = fetch(entries, settings)
@@ -341,5 +349,6 @@ def run_pass(settings: Settings) -> PassSummary:
     summary.articles_skipped += todo.skipped
     delivery = deliver_detached(settings)
     summary.notified, summary.notify_failed = delivery.notified, delivery.failed
+    summary.notify_errors = delivery.errors
     report_feed_health(settings)
     return summary

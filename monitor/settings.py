@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -69,6 +71,31 @@ class Settings(BaseSettings):
     poll_cron: str | None = Field(None, description="cron schedule; replaces poll_interval")
     feed_stale_after: float = Field(86400.0, gt=0, description="seconds without news before a feed is stale")
 
+    @field_validator("feeds")
+    @classmethod
+    def _feeds_are_web_addresses(cls, feeds: list[str]) -> list[str]:
+        """A feed without a scheme would fail at every pass, long after the mistake was made."""
+        for i, url in enumerate(feeds):
+            problem = feed_url_problem(url)
+            if problem:
+                raise ValueError(f"feed {i + 1} {url!r} {problem}")
+        return feeds
+
+    @field_validator("notify_urls", "feed_health_urls")
+    @classmethod
+    def _apprise_understands(cls, urls: list[SecretStr]) -> list[SecretStr]:
+        """A URL apprise cannot read would fail every delivery, retried with backoff for ever."""
+        if not urls:
+            return urls
+        from monitor.notify import mask_url, url_problem  # imports apprise: only when there are URLs
+
+        for i, secret in enumerate(urls):
+            url = secret.get_secret_value()
+            problem = url_problem(url)
+            if problem:
+                raise ValueError(f"URL {i + 1} ({mask_url(url)}) cannot be used: {problem}")
+        return urls
+
     @property
     def topic_path(self) -> Path:
         return self.topic_file or self.seeds / "topic.toml"
@@ -89,6 +116,38 @@ class Settings(BaseSettings):
         return tuple(sources)
 
 
+def feed_url_problem(url: str) -> str | None:
+    """What is wrong with a feed URL as written (no scheme, another scheme, no host), or None."""
+    parts = urlsplit(url.strip())
+    if "://" not in url:
+        return f"has no scheme: write it in full, e.g. https://{url.strip().lstrip('/')} (or http:// without TLS)"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"has the scheme {parts.scheme}://; feeds are read over https:// or http:// only"
+    if not parts.hostname:
+        return "names no host"
+    return None
+
+
+SECRET_FIELDS = frozenset({"notify_urls", "feed_health_urls"})
+
+
+def describe(exc: ValidationError) -> str:
+    """A validation error on one line, each problem as `setting: message`: pydantic's own text spans lines
+    and repeats the input, which for notification URLs holds tokens."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = error["loc"]
+        where = ".".join(str(part) for part in loc) or "settings"
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(str(loc[-1]), Settings.model_fields, n=1)
+            message = "unknown setting" + (f"; did you mean {close[0]}?" if close else "")
+        elif loc and loc[0] not in SECRET_FIELDS and error["type"] != "value_error":
+            message += f" (got {str(repr(error['input']))[:80]})"
+        problems.append(f"{where}: {message}")
+    return "; ".join(problems)
+
+
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
     """Settings from defaults, `config_file` (TOML), MONITOR_* variables and `overrides`, in that order."""
     config_file = config_file or (Path(os.environ["MONITOR_CONFIG"]) if os.environ.get("MONITOR_CONFIG") else None)
@@ -103,7 +162,8 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         return cls(**given)
     except ValidationError as exc:
         where = f" (config file {config_file})" if config_file else ""
-        raise ConfigError(f"invalid settings{where}: {exc}") from exc
+        # from None: pydantic's message repeats the input, notification tokens included
+        raise ConfigError(f"invalid settings{where}: {describe(exc)}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {config_file} is not valid TOML: {exc}") from exc
     except SettingsError as exc:  # a list or a number in a MONITOR_* variable that does not parse

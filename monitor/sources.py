@@ -1,5 +1,9 @@
 """Where articles come from: seed files, RSS/Atom feeds, and the pages they link to.
 
+A feed URL that turns out to be a web page is said to be one, and the feeds the page links to
+(`<link rel="alternate" type="application/rss+xml">`, as feed readers find them) are named; the first
+is read in the page's place, through the same client and so the same address guard.
+
 Everything read from the network is bounded: http(s) only, public addresses only (see address_guard),
 a size cap enforced while downloading, connect and read timeouts plus a deadline for the whole body (a
 server that trickles bytes), a limit on redirects. Feeds lose their DOCTYPE before parsing: feedparser's
@@ -10,11 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import calendar
+import dataclasses
 import logging
 import re
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -38,6 +44,11 @@ ALLOWED_SCHEMES = ("http", "https")
 _TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|smid)$", re.IGNORECASE)
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _DOCTYPE = re.compile(rb"<!DOCTYPE[^>\[]*(\[.*?\])?\s*>", re.DOTALL | re.IGNORECASE)
+_PROLOG = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->|<!doctype[^>\[]*(?:\[.*?\])?\s*>)", re.DOTALL | re.IGNORECASE)
+_ELEMENT = re.compile(rb"\s*<([a-z][a-z0-9:._-]*)", re.IGNORECASE)
+FEED_ROOTS = {b"rss", b"feed", b"rdf", b"channel"}  # local names; channel: CDF
+FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
 
 
 @dataclass(frozen=True)
@@ -225,6 +236,61 @@ def parse_feed(feed_url: str, body: bytes, content_type: str | None = None) -> l
     return entries
 
 
+def is_web_page(body: bytes, content_type: str | None) -> bool:
+    """Whether a body fetched as a feed is an HTML page: its doctype or first element says html, or it is
+    served as HTML and its first element is no rss, feed or rdf:RDF (some servers send feeds as text/html).
+    Without an element to go by (UTF-16, say) it is left to the feed parser."""
+    head = body[:8192].removeprefix(b"\xef\xbb\xbf")
+    pos, doctype = 0, b""
+    while m := _PROLOG.match(head, pos):  # XML declaration, comments, doctype
+        if m.group(1)[:9].lower() == b"<!doctype":
+            doctype = m.group(1).lower()
+        pos = m.end()
+    first = _ELEMENT.match(head, pos)
+    root = first.group(1).lower().rsplit(b":", 1)[-1] if first else None
+    if root is None or root in FEED_ROOTS:
+        return False
+    if root == b"html" or doctype.startswith(b"<!doctype html"):
+        return True
+    return (content_type or "").split(";", 1)[0].strip().lower() in HTML_TYPES
+
+
+class _AlternateLinks(HTMLParser):
+    """The feeds a page announces in its <link rel="alternate" type="application/rss+xml" href=...>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.base: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k.lower(): (v or "").strip() for k, v in attrs}
+        if tag == "base" and values.get("href") and self.base is None:
+            self.base = values["href"]
+        elif tag == "link" and values.get("href"):
+            rels = values.get("rel", "").lower().split()
+            if "alternate" in rels and values.get("type", "").lower() in FEED_TYPES:
+                self.hrefs.append(values["href"])
+
+
+def feed_links(page: bytes, page_url: str) -> list[str]:
+    """Absolute http(s) URLs of the feeds a web page links to, in the page's order, without repeats."""
+    end = page.lower().find(b"</head>")
+    parser = _AlternateLinks()
+    parser.feed(page[: end if end >= 0 else len(page)].decode("utf-8", errors="replace"))
+    parser.close()
+    links: list[str] = []
+    for href in parser.hrefs:
+        try:
+            base = httpx.URL(page_url).join(parser.base) if parser.base else httpx.URL(page_url)
+            link = str(base.join(href))
+        except (httpx.InvalidURL, ValueError):
+            continue
+        if urlsplit(link).scheme.lower() in ALLOWED_SCHEMES and link not in links:
+            links.append(link)
+    return links
+
+
 def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
@@ -236,11 +302,49 @@ def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
     return None
 
 
-async def read_feed(client: httpx.AsyncClient, feed_url: str, settings: Settings) -> list[FeedEntry]:
-    body, headers, _ = await download(
-        client, feed_url, max_bytes=settings.max_feed_bytes, deadline=settings.fetch_deadline, truncate=False
+@dataclass(frozen=True)
+class FeedRead:
+    """What reading a feed URL gave: its entries, and the feed read in its place if it was a web page."""
+
+    entries: list[FeedEntry]
+    read_from: str | None = None  # the feed the web page at the URL links to, read instead
+    notice: str | None = None  # what the user should know and change
+
+
+async def read_feed(client: httpx.AsyncClient, feed_url: str, settings: Settings) -> FeedRead:
+    """A feed's entries. A web page given as a feed: the first feed it links to is read in its place (its
+    entries keep `feed_url`, the URL the user listed); a page that links none is a ParseError naming it."""
+    body, headers, final_url = await _get_feed(client, feed_url, settings)
+    content_type = headers.get("content-type")
+    if not is_web_page(body, content_type):
+        return FeedRead(parse_feed(feed_url, body, content_type))
+    links = feed_links(body, final_url)
+    if not links:
+        raise ParseError(
+            feed_url, "a web page, not a feed, and it links to no RSS or Atom feed: give the feed's address"
+        )
+    named = ", ".join(links[:5]) + (f" and {len(links) - 5} more" if len(links) > 5 else "")
+    try:
+        body, headers, _ = await _get_feed(client, links[0], settings)
+        if is_web_page(body, headers.get("content-type")):
+            raise ParseError(links[0], "a web page too")
+        entries = parse_feed(links[0], body, headers.get("content-type"))
+    except SourceError as exc:
+        reason = f"a web page, not a feed; it links these feeds: {named}; use one of them ({links[0]}: {exc.reason})"
+        if isinstance(exc, FetchError):
+            raise FetchError(feed_url, reason, transient=exc.transient) from exc
+        raise type(exc)(feed_url, reason) from exc
+    notice = (
+        f"{feed_url} is a web page, not a feed: read the feed it links to, {links[0]}, in its place "
+        f"(it links: {named}); list that feed instead"
     )
-    return parse_feed(feed_url, body, headers.get("content-type"))
+    return FeedRead([dataclasses.replace(e, feed_url=feed_url) for e in entries], links[0], notice)
+
+
+async def _get_feed(client: httpx.AsyncClient, url: str, settings: Settings) -> tuple[bytes, httpx.Headers, str]:
+    return await download(
+        client, url, max_bytes=settings.max_feed_bytes, deadline=settings.fetch_deadline, truncate=False
+    )
 
 
 async def fetch_page(client: httpx.AsyncClient, entry: FeedEntry, settings: Settings, now: datetime) -> Document:

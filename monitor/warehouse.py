@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -113,14 +114,26 @@ def storage_failure(exc: BaseException, path: Path, *, own_sql: bool = False) ->
     return None
 
 
+WAIT_NOTICE_AFTER = 1.0  # seconds of waiting for a busy warehouse before saying so
+_HOLDER = re.compile(r"held in (.+?) \(PID (\d+)\)")
+
+
+def _holder(exc: Exception) -> str:
+    """Which process holds the lock, as DuckDB names it ("process 123, python3.11"), or "another process"."""
+    m = _HOLDER.search(str(exc))
+    return f"process {m.group(2)} ({Path(m.group(1)).name})" if m else "another process"
+
+
 def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse, waiting up to `lock_timeout` s while another process holds it."""
+    """A connection to the warehouse, waiting up to `lock_timeout` s while another process holds it; a wait
+    longer than a second is logged once (a WARNING: the CLI shows it), so a waiting command is not mute."""
     if read_only and not path.exists():
         raise WarehouseError(f"warehouse {path} does not exist; run `monitor run` first")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + lock_timeout
-    delay = 0.05
+    started = time.monotonic()
+    deadline = started + lock_timeout
+    delay, told = 0.05, False
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
@@ -130,12 +143,21 @@ def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) 
                 raise storage_failure(exc, path, own_sql=True) or WarehouseError(
                     f"cannot open warehouse {path} ({one_line(exc)}): check the path and its permissions"
                 ) from exc
-            remaining = deadline - time.monotonic()
+            now = time.monotonic()
+            remaining = deadline - now
             if remaining <= 0:
                 raise WarehouseBusy(
                     f"warehouse {path} is locked by another process; waited {lock_timeout:.0f} s "
                     f"(raise MONITOR_LOCK_TIMEOUT or close the other connection): {exc}"
                 ) from exc
+            if not told and now - started >= WAIT_NOTICE_AFTER:
+                log.warning(
+                    "warehouse %s is in use by %s (a pass or `monitor sql`); waiting up to %.0f s in all",
+                    path,
+                    _holder(exc),
+                    lock_timeout,
+                )
+                told = True
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, 1.0)
 
@@ -299,12 +321,15 @@ class Warehouse:
     def clear_failure(self, url: str) -> None:
         self.con.execute("DELETE FROM failures WHERE url = ?", [url])
 
-    def record_feed_poll(self, feed_url: str, *, error: str | None, entries: int, new: int) -> None:
+    def record_feed_poll(
+        self, feed_url: str, *, error: str | None, entries: int, new: int, read_from: str | None = None
+    ) -> None:
+        """One poll of a feed; `read_from` names the feed read in its place when feed_url is a web page."""
         now = utcnow()
         self.con.execute(
             """INSERT INTO feed_status (feed_url, last_polled_at, last_ok_at, last_new_at, last_error,
-                                        consecutive_errors, entries_seen)
-               VALUES (?, ?, ?, ?, ?, ?, ?)
+                                        consecutive_errors, entries_seen, read_from)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (feed_url) DO UPDATE SET
                  last_polled_at = excluded.last_polled_at,
                  last_ok_at = coalesce(excluded.last_ok_at, feed_status.last_ok_at),
@@ -312,8 +337,10 @@ class Warehouse:
                  last_error = excluded.last_error,
                  consecutive_errors = CASE WHEN excluded.last_error IS NULL THEN 0
                                            ELSE feed_status.consecutive_errors + 1 END,
-                 entries_seen = excluded.entries_seen""",
-            [feed_url, now, None if error else now, now if new else None, error, 1 if error else 0, entries],
+                 entries_seen = excluded.entries_seen,
+                 read_from = CASE WHEN excluded.last_error IS NULL THEN excluded.read_from
+                                  ELSE feed_status.read_from END""",
+            [feed_url, now, None if error else now, now if new else None, error, 1 if error else 0, entries, read_from],
         )
 
     # ---------------------------------------------------------------- storing an article
