@@ -88,11 +88,8 @@ def test_failing_and_stale_feeds_get_one_notice_each(site, webhook, make_setting
     assert rows(settings.db, "SELECT count(*) FROM alerts") == [(0,)]  # notices are not contradiction alerts
 
 
-def test_warehouse_is_free_while_a_receiver_holds_a_message(site, webhook, make_settings):
-    """The relay sends with no warehouse open: another process writes to the file while a receiver sits
-    on a message, and the delivery is recorded once the receiver answers."""
-    feed = publish(site, [AID_HIGH, AID_LOW])
-    run_pass(make_settings(feeds=[feed]))  # the alert is stored; no URL to deliver it to yet
+def hold_messages(webhook) -> tuple[threading.Event, threading.Event]:
+    """Make the receiver sit on each message until released: (arrived, release)."""
     arrived, release = threading.Event(), threading.Event()
     original = webhook.routes["/hook"]
 
@@ -102,6 +99,15 @@ def test_warehouse_is_free_while_a_receiver_holds_a_message(site, webhook, make_
         return original(handler) if callable(original) else original
 
     webhook.routes["/hook"] = holding
+    return arrived, release
+
+
+def test_warehouse_is_free_while_a_receiver_holds_a_message(site, webhook, make_settings):
+    """The relay sends with no warehouse open: another process writes to the file while a receiver sits
+    on a message, and the delivery is recorded once the receiver answers."""
+    feed = publish(site, [AID_HIGH, AID_LOW])
+    run_pass(make_settings(feeds=[feed]))  # the alert is stored; no URL to deliver it to yet
+    arrived, release = hold_messages(webhook)
     settings = make_settings(feeds=[feed], notify_urls=[webhook.apprise_url], notify_timeout=120.0)
     with ThreadPoolExecutor(1) as pool:
         relay = pool.submit(deliver_detached, settings)
@@ -127,15 +133,7 @@ def test_warehouse_is_free_while_a_receiver_holds_a_feed_notice(site, webhook, m
     site.routes["/feed.xml"] = Response(500, b"down")
     feed = site.url("/feed.xml")
     run_pass(make_settings(feeds=[feed]))  # the failing feed is recorded; no URL to tell yet
-    arrived, release = threading.Event(), threading.Event()
-    original = webhook.routes["/hook"]
-
-    def holding(handler):
-        arrived.set()
-        release.wait(120)
-        return original(handler) if callable(original) else original
-
-    webhook.routes["/hook"] = holding
+    arrived, release = hold_messages(webhook)
     settings = make_settings(feeds=[feed], notify_urls=[webhook.apprise_url], notify_timeout=120.0)
     writer = (
         "import duckdb, sys; con = duckdb.connect(sys.argv[1]); con.execute('CHECKPOINT'); "
