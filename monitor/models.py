@@ -30,6 +30,10 @@ class Document(Record):
     outlet: str | None = None  # the feed's own title, when the page names no site
 
 
+# Gaps that say the metric was not read for sure (none, one outside the number's clause, or two).
+METRIC_GAPS = frozenset({"metric", "metric-outside-clause", "metric-ambiguous"})
+
+
 class Figure(Record):
     """A number an article reports, normalised and widened to the interval its wording allows."""
 
@@ -47,6 +51,22 @@ class Figure(Record):
     complete: bool = False  # metric, period, subject and scope all read: may raise an alert
     gaps: str = ""  # what could not be read: metric, period, scope...
     evidence: str
+
+    @property
+    def gap_set(self) -> set[str]:
+        return set(self.gaps.split(",")) - {""}
+
+    def filled(self, *, metric: str | None = None, period: str | None = None) -> Figure:
+        """A copy with its metric and/or period now read (from a neighbouring figure): their gaps closed,
+        its completeness recomputed from the gaps left."""
+        closed = (METRIC_GAPS if metric is not None else frozenset()) | ({"period"} if period is not None else set())
+        kept = [g for g in self.gaps.split(",") if g and g not in closed]
+        update: dict[str, object] = {"gaps": ",".join(kept), "complete": not kept}
+        if metric is not None:
+            update |= {"metric": metric, "metric_known": True}
+        if period is not None:
+            update["period"] = period
+        return self.model_copy(update=update)
 
 
 class Position(Record):

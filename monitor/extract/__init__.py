@@ -26,7 +26,7 @@ __all__ = ["ClaimExtractor", "Claims", "PageText", "extract_page"]
 MAX_CLAIM_SENTENCE_CHARS = 2_000
 # Claims are read from the first this-many characters of a text (a long article is about 30,000).
 MAX_CLAIM_TEXT_CHARS = 300_000
-_NOW = re.compile(r"\b(?:now|currently|today|recently|so far)\b", re.IGNORECASE)
+_NOW = re.compile(r"\b(?:now|currently|today|recently)\b", re.IGNORECASE)  # "so far" is a tally marker
 
 
 @dataclass

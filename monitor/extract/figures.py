@@ -48,8 +48,7 @@ def _from_base_to_level(figures: list[Figure], bases: dict[int, int]) -> list[Fi
         }
         if len(years) != 1 or (year := years.pop()) <= base:
             continue
-        gaps = [g for g in change.gaps.split(",") if g and g != "period"]
-        out[i] = change.model_copy(update={"period": f"{base}-{year}", "gaps": ",".join(gaps), "complete": not gaps})
+        out[i] = change.filled(period=f"{base}-{year}")
     return out
 
 

@@ -16,14 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from monitor.models import Figure
+from monitor.models import METRIC_GAPS, Figure
 from monitor.profile import Metric
 
 # Percentage points a change may miss its levels' arithmetic by (the levels are rounded too: "about 230,000").
 SLACK_POINTS = 1.0
-# Gaps the series can fill: what the metric is and which years a change runs between.
-_METRIC_GAPS = {"metric", "metric-outside-clause", "metric-ambiguous"}
-_PERIOD_GAPS = {"period"}
 
 
 @dataclass(frozen=True)
@@ -44,9 +41,9 @@ def link_series(sentences: Sequence[list[Figure]], metrics: dict[str, Metric]) -
             link = _find_link(sentences, i, change, metrics)
             if link is None:
                 continue
-            out[i][j] = _filled(out[i][j], link.metric, f"{link.years[0]}-{link.years[1]}")
+            out[i][j] = out[i][j].filled(metric=link.metric, period=f"{link.years[0]}-{link.years[1]}")
             for s, f in link.levels:
-                out[s][f] = _filled(out[s][f], link.metric, None)
+                out[s][f] = out[s][f].filled(metric=link.metric)
     return out
 
 
@@ -57,7 +54,7 @@ def carry_periods(sentences: Sequence[list[Figure]], names_time: Callable[[str],
     for i in range(1, len(sentences)):
         # the changes before need a period read in full; what they measure may be unread ("drug crops")
         before = {
-            (f.subject, f.period) for f in out[i - 1] if f.kind == "change" and f.period and _gaps(f) <= _METRIC_GAPS
+            (f.subject, f.period) for f in out[i - 1] if f.kind == "change" and f.period and f.gap_set <= METRIC_GAPS
         }
         if len(before) != 1:
             continue
@@ -68,7 +65,7 @@ def carry_periods(sentences: Sequence[list[Figure]], names_time: Callable[[str],
         carried = [
             j
             for j, f in enumerate(current)
-            if f.kind == "change" and f.subject == subject and _gaps(f) == {"period"} and f.metric_known
+            if f.kind == "change" and f.subject == subject and f.gap_set == {"period"} and f.metric_known
         ]
         if not carried or names_time(current[0].evidence):
             continue
@@ -76,12 +73,12 @@ def carry_periods(sentences: Sequence[list[Figure]], names_time: Callable[[str],
         reached = [
             j
             for j, f in enumerate(current)
-            if f.kind == "level" and f.subject == subject and f.metric in metrics and _gaps(f) == {"period"}
+            if f.kind == "level" and f.subject == subject and f.metric in metrics and f.gap_set == {"period"}
         ]
         for j in carried:
-            current[j] = _filled(current[j], current[j].metric, period)
+            current[j] = current[j].filled(period=period)
         if len(reached) == 1:  # "by 53%, to 2,664 tonnes": the one level the change reached
-            current[reached[0]] = _filled(current[reached[0]], current[reached[0]].metric, period.split("-")[1])
+            current[reached[0]] = current[reached[0]].filled(period=period.split("-")[1])
     return out
 
 
@@ -128,22 +125,8 @@ def _period_open(change: Figure, y0: int, y1: int) -> bool:
 
 def _one_metric(figures: list[Figure]) -> str | None:
     """The metric the figures share: read plainly on at least one, contradicted by none."""
-    plain = {f.metric for f in figures if f.metric_known and not _METRIC_GAPS & _gaps(f)}
-    tentative = {f.metric for f in figures if f.metric_known and _METRIC_GAPS & _gaps(f)}
+    plain = {f.metric for f in figures if f.metric_known and not METRIC_GAPS & f.gap_set}
+    tentative = {f.metric for f in figures if f.metric_known and METRIC_GAPS & f.gap_set}
     if len(plain) != 1 or not tentative <= plain:
         return None
     return plain.pop()
-
-
-def _gaps(figure: Figure) -> set[str]:
-    return set(figure.gaps.split(",")) - {""}
-
-
-def _filled(figure: Figure, metric: str, period: str | None) -> Figure:
-    gaps = _gaps(figure) - _METRIC_GAPS
-    update: dict[str, object] = {"metric": metric, "metric_known": True}
-    if period is not None:
-        gaps -= _PERIOD_GAPS
-        update["period"] = period
-    kept = [g for g in figure.gaps.split(",") if g in gaps]
-    return figure.model_copy(update={**update, "gaps": ",".join(kept), "complete": not kept})
