@@ -11,7 +11,7 @@ from datetime import timedelta
 from monitor import notify
 from monitor.errors import NotifyError
 from monitor.masking import safe_text, safe_url
-from monitor.outbox import delivery_lock
+from monitor.outbox import briefly, delivery_lock
 from monitor.settings import Settings
 from monitor.warehouse import Warehouse, utcnow
 
@@ -61,7 +61,7 @@ def report_feed_health(settings: Settings) -> int:
         return 0
     sent = 0
     with delivery_lock(settings.db):
-        with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
+        with briefly(settings) as wh:
             changed = [
                 (feed, state, error)
                 for feed, state, reported, error in feed_states(wh, settings.feed_stale_after)
@@ -76,7 +76,7 @@ def report_feed_health(settings: Settings) -> int:
                 except NotifyError as exc:
                     log.warning("feed notice for %s not delivered: %s", safe_url(feed), exc)
                     continue
-                with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
+                with briefly(settings) as wh:
                     wh.con.execute("UPDATE feed_status SET notified_state = ? WHERE feed_url = ?", [state, feed])
                 sent += 1
     return sent

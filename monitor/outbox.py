@@ -49,7 +49,7 @@ def deliver(settings: Settings) -> Delivery:
     if not urls:
         return result
     with delivery_lock(settings.db):
-        with _briefly(settings) as wh:
+        with briefly(settings) as wh:
             pending = wh.pending_alerts(utcnow(), settings.notify_max_attempts)
             todo = [(alert, wh.delivered_targets(alert.alert_id)) for alert in pending]
         with notify.Sender(settings.notify_timeout) as sender:
@@ -77,9 +77,9 @@ def _deliver_one(
         except NotifyError as exc:
             errors.append(str(exc))
             continue
-        with _briefly(settings) as wh:
+        with briefly(settings) as wh:
             wh.record_delivery(alert.alert_id, target)
-    with _briefly(settings) as wh:
+    with briefly(settings) as wh:
         if not errors:
             wh.mark_notified(alert.alert_id)
             return True
@@ -91,7 +91,7 @@ def _deliver_one(
 
 
 @contextlib.contextmanager
-def _briefly(settings: Settings) -> Iterator[Warehouse]:
+def briefly(settings: Settings) -> Iterator[Warehouse]:
     """The warehouse for one read or one record, closed right after: never held across a send."""
     with Warehouse.open(settings.db, lock_timeout=settings.lock_timeout) as wh:
         yield wh

@@ -558,17 +558,17 @@ class Warehouse:
             ).fetchall()
         # a dated mention joins the dated event closest to its date; an event no one has dated yet (only
         # incomplete mentions) is taken, by publication time, only when no dated one is near
-        best: tuple[bool, timedelta, str] | None = None
+        best: tuple[bool, timedelta, str] | None = None  # (undated, distance, event)
         for event_id, event_date, _target, first_pub in rows:
+            dated = bool(known_date and event_date)
             if known_date and event_date:
                 distance = abs(known_date - event_date)
             elif published and first_pub and not recurring:
                 distance = abs(published - first_pub)
             else:
                 continue
-            candidate = (not (known_date and event_date), distance, event_id)
-            if distance <= window and (best is None or candidate[:2] < best[:2]):
-                best = candidate
+            if distance <= window and (best is None or (not dated, distance) < best[:2]):
+                best = (not dated, distance, event_id)
         conflicts: list[contradict.Conflict] = []
         if best is None:
             event_id = stable_id(a.url, "event", index)
