@@ -297,3 +297,38 @@ def test_a_year_after_from_is_the_base_of_the_change_not_its_period(extractor):
     ]
     assert f.period != "2021-2022"
     assert not f.complete
+
+
+def _readings(extractor, text):
+    return {(f.raw, f.kind, f.period, f.complete) for f in figures(extractor, text)}
+
+
+def test_each_item_of_listed_changes_keeps_its_own_year_and_kind(extractor):
+    assert _readings(
+        extractor, "The country's coca cultivation area saw increases of 12% in 2021 and 9% in 2022, the survey found."
+    ) == {("12%", "change", "2020-2021", True), ("9%", "change", "2021-2022", True)}
+
+
+def test_a_percent_above_another_level_is_a_change_and_that_level_its_base(extractor):
+    readings = _readings(
+        extractor,
+        "Colombia's coca cultivation area reached 180,000 hectares in 2021, "
+        "6 percent above the 170,000 hectares of 2020.",
+    )
+    assert ("6 percent", "change", "2020-2021", True) in readings
+    assert ("170,000 hectares", "level", "2020", True) in readings
+
+
+def test_the_year_a_change_is_measured_from_is_not_its_own(extractor):
+    found = figures(
+        extractor, "Colombia's coca cultivation area was 180,000 hectares in 2021, a drop of 4% from the year before."
+    )
+    (change,) = [f for f in found if f.kind == "change"]
+    assert change.period == "2020-2021"
+
+
+def test_a_number_after_with_shares_the_unit_of_the_level_before_it(extractor):
+    readings = _readings(
+        extractor, "Colombia's coca cultivation area stood at 180,000 hectares in 2021 with 170,000 in the year before."
+    )
+    assert ("170,000", "level", "2020", True) in readings

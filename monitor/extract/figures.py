@@ -62,6 +62,9 @@ class FigureExtractor:
         self.increase = {w.lower() for w in profile.lexicon.change.get("increase", [])}
         self.decrease = {w.lower() for w in profile.lexicon.change.get("decrease", [])}
         self.level_markers = {w.lower() for w in profile.lexicon.change.get("level_markers", [])}
+        self.base_prepositions = {w.lower() for w in profile.lexicon.change.get("base_prepositions", [])}
+        self.comparative_up = {w.lower() for w in profile.lexicon.change.get("comparative_up", [])}
+        self.comparative_down = {w.lower() for w in profile.lexicon.change.get("comparative_down", [])}
         self.places = {a.name for a in profile.actors if a.kind in ("government", "place")}
         grammar = profile.lexicon.grammar
         self.scope_parts = {w.lower() for w in grammar.get("scope_parts", [])}
@@ -86,6 +89,7 @@ class FigureExtractor:
         parsed = doc is not None and doc.has_annotation("DEP")
         figures: list[Figure] = []
         bases: dict[int, int] = {}  # figure index -> the base year of a change with no period of its own
+        kinds: dict[int, tuple[FigureKind, int]] = {}  # number's token -> its kind and sign, for conjuncts
         previous_end = -10
         for q in self.quantities.read(sentence) if quantities is None else quantities:
             restated = sentence[previous_end : q.start].strip() == "("
@@ -96,6 +100,10 @@ class FigureExtractor:
             gaps: list[str] = []
             token = self._token_at(doc, q) if doc is not None else None
             number = token if parsed else None  # the number's word in the parse
+            if number is not None and kind == "level":
+                kind, sign = self._kind_in_parse(number, kinds)
+            if number is not None:
+                kinds[number.i] = (kind, sign)
             inside = self._clause_filter(doc, q)
             metrics = [m for m in [*all_metrics, *verb_metrics] if inside(m.start)]
             metric = self._metric(q, kind, metrics)
@@ -113,7 +121,8 @@ class FigureExtractor:
             value = sign * q.value
             low, high = interval(q, value)
             base = self._base_year(sentence, inside) if kind == "change" else None
-            period = self._own_period(doc, number, sentence, q, published, base) or self.periods.period_near(
+            own_period = self._own_period(doc, number, sentence, q, published, base)
+            period = own_period or self.periods.period_near(
                 sentence, q.start, q.end, published, self._period_filter(doc, inside, base, number)
             )
             if period is None and doc is not None and token is not None:
@@ -129,7 +138,9 @@ class FigureExtractor:
                 keep = self._period_filter(doc, inside, None, number)
                 # a change "in 2023" is the change from 2022, unless the sentence names its base year
                 # or the clause names the two years it runs between ("to X in 2023 from Y the year before")
-                span = None if base is not None else self._years_between(sentence, published, int(period), keep)
+                # a year in the change's own phrase is its own ("increases of 13% in 2022 and 10% in 2023")
+                between = base is None and own_period is None
+                span = self._years_between(sentence, published, int(period), keep) if between else None
                 if span is not None:
                     period = span
                 else:
@@ -197,8 +208,18 @@ class FigureExtractor:
         """A period inside the number's own phrase comes first: "the 230,000 hectares it measured in 2022"."""
         if doc is None or number is None:
             return None
-        aside = {t.i for c in number.children if c.dep_ == "appos" for t in c.subtree}  # ", a figure that ..."
-        own = {t.idx for t in number.subtree if t.i not in aside}
+        phrase = number
+        if number.dep_ == "pobj" and number.head.lower_ == "of" and self._is_change_noun(number.head.head):
+            phrase = number.head.head  # "increases of 13% in 2022": the change noun's phrase is the number's
+        # ", a figure that ...", a conjunct's own years ("13% in 2022 and 10% in 2023") and the base a
+        # change is measured against ("a drop of 2.3% from the year before")
+        aside = {
+            t.i
+            for c in phrase.children
+            if c.dep_ in ("appos", "conj", "cc") or (c.dep_ == "prep" and c.lower_ in self.base_prepositions)
+            for t in c.subtree
+        }
+        own = {t.idx for t in phrase.subtree if t.i not in aside}
         return self.periods.period_near(
             sentence, q.start, q.end, published, self._period_filter(doc, lambda offset: offset in own, base, number)
         )
@@ -375,6 +396,23 @@ class FigureExtractor:
         if after and (after[0] in self.increase or after[0] in self.decrease):
             return "change", -1 if after[0] in self.decrease else 1
         return "level", 1
+
+    def _kind_in_parse(self, number: Token, kinds: dict[int, tuple[FigureKind, int]]) -> tuple[FigureKind, int]:
+        """A change the grammar shows where the words around the number do not: a measure of a
+        comparative ("10 percent above the 2022 area"), or a conjunct of a change ("increases of 13% in
+        2022 and 10% in 2023")."""
+        head = number.head
+        if number.dep_ == "npadvmod" and head.lower_ in self.comparative_up | self.comparative_down:
+            return "change", -1 if head.lower_ in self.comparative_down else 1
+        if number.dep_ == "conj":
+            if head.i in kinds:
+                return kinds[head.i]
+            if self._is_change_noun(head):
+                return "change", -1 if head.lower_ in self.decrease else 1
+        return "level", 1
+
+    def _is_change_noun(self, token: Token) -> bool:
+        return token.pos_ == "NOUN" and (token.lower_ in self.increase or token.lower_ in self.decrease)
 
     def _direction(self, words: list[str]) -> int:
         for w in reversed(words):

@@ -64,7 +64,7 @@ _MULTIPLIER_AFTER = re.compile(r"\s*(?:-\s*)?(thousand|million|billion|trillion|
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
-_LINK = re.compile(r"\b(?:to|from|versus|vs\.?|compared with|compared to|against|and)\s+(?:about\s+|some\s+)?$")
+_LINK = re.compile(r"\b(?:to|from|versus|vs\.?|compared with|compared to|against|and|with)\s+(?:about\s+|some\s+)?$")
 _NEXT_WORDS = re.compile(r"^\s*([A-Za-z][A-Za-z-]*)(?:\s+([A-Za-z][A-Za-z-]*))?")
 # "400 of the 403 people": a part of a counted whole counts the same thing.
 _PART_OF = re.compile(
