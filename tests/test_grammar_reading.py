@@ -332,3 +332,21 @@ def test_a_number_after_with_shares_the_unit_of_the_level_before_it(extractor):
         extractor, "Colombia's coca cultivation area stood at 180,000 hectares in 2021 with 170,000 in the year before."
     )
     assert ("170,000", "level", "2020", True) in readings
+
+
+def test_the_year_of_a_comparison_is_not_the_period_of_a_level_beside_it(extractor):
+    found = figures(
+        extractor,
+        "The survey showed that coca cultivation recorded a rise of 8 per cent compared to 2020, "
+        "covering some 180,000 hectares of land.",
+    )
+    (level,) = [f for f in found if f.kind == "level"]
+    assert level.period != "2020" and not level.complete
+
+
+def test_the_year_compared_against_dates_the_level_in_its_own_phrase(extractor):
+    found = figures(
+        extractor,
+        "Cocaine production reached 1,900 tons in 2021, 20% more than in 2020, when it was 1,580 tons.",
+    )
+    assert {(f.raw, f.period) for f in found if f.kind == "level"} == {("1,900 tons", "2021"), ("1,580 tons", "2020")}

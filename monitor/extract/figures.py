@@ -120,7 +120,8 @@ class FigureExtractor:
             name = metric.name if metric else (q.noun or f"{q.unit} amount")
             value = sign * q.value
             low, high = interval(q, value)
-            base = self._base_year(sentence, inside) if kind == "change" else None
+            # the year a comparison is made against ("up 13% compared to 2021") is no figure's period
+            base = self._base_year(sentence, inside)
             own_period = self._own_period(doc, number, sentence, q, published, base)
             period = own_period or self.periods.period_near(
                 sentence, q.start, q.end, published, self._period_filter(doc, inside, base, number)
@@ -128,7 +129,7 @@ class FigureExtractor:
             if period is None and doc is not None and token is not None:
                 period = self._period_of_head_clause(doc, token, sentence, q, published)
             if period is None:
-                if base is not None:
+                if base is not None and kind == "change":
                     bases[len(figures)] = base[1]
                 if metric is None or (metric.needs_period and not metric.cumulative):
                     gaps.append("period")  # which year's figure? (a tally or one happening needs none)
@@ -232,10 +233,18 @@ class FigureExtractor:
 
         def keep(offset: int) -> bool:
             if base is not None and offset == base[0]:
-                return False
+                return self._inside_phrase_at(doc, offset, number)  # "than in 2022, when it was 1,738 tons"
             return inside(offset) and not (doc is not None and self._modifies_another_noun(doc, offset, number))
 
         return keep
+
+    @staticmethod
+    def _inside_phrase_at(doc: Doc | None, offset: int, number: Token | None) -> bool:
+        """Whether the number lies in the phrase of the word at `offset`: the base year's own level."""
+        if doc is None or number is None:
+            return False
+        word = next((t for t in doc if t.idx == offset), None)
+        return word is not None and word.i != number.i and number in word.subtree
 
     def _years_between(
         self, sentence: str, published: date | None, year: int, keep: Callable[[int], bool]
@@ -295,7 +304,8 @@ class FigureExtractor:
         if clause.dep_ not in ("advcl", "xcomp") or clause.tag_ != "VBG" or clause.head.i == clause.i:
             return None
         keep = g.clause_tokens(clause.head) - {t.i for t in clause.subtree}
-        starts = {doc[i].idx for i in keep}
+        bases = {m.start("year") for m in _BASE_YEAR.finditer(sentence)}  # "compared to 2021" is no one's time
+        starts = {doc[i].idx for i in keep} - bases
         return self.periods.period_near(sentence, q.start, q.end, published, lambda offset: offset in starts)
 
     def _ambiguous(self, q: Quantity, kind: str, found: list[PhraseMatch], chosen: Metric) -> bool:
