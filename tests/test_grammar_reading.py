@@ -350,3 +350,8 @@ def test_the_year_compared_against_dates_the_level_in_its_own_phrase(extractor):
         "Cocaine production reached 1,900 tons in 2021, 20% more than in 2020, when it was 1,580 tons.",
     )
     assert {(f.raw, f.period) for f in found if f.kind == "level"} == {("1,900 tons", "2021"), ("1,580 tons", "2020")}
+
+
+def test_a_quantity_of_units_above_or_under_something_stays_a_level(extractor):
+    found = figures(extractor, "In 2021 Colombia had 180,000 hectares of coca under cultivation, the survey said.")
+    assert [(f.kind, f.value) for f in found] == [("level", 180000.0)]

@@ -96,3 +96,14 @@ def test_a_change_from_a_base_year_runs_to_the_year_of_the_level_beside_it(extra
         "up 8 percent from 2023.",
     )
     assert figures["8 percent"].period == "2023-2024"
+
+
+def test_a_metric_linked_by_one_change_passes_along_the_chain(extractor):
+    text = (
+        "At the end of 2022 the survey put Colombia's coca cultivation area at 198,000 hectares. "
+        "That was up ten percent from about 180,000 hectares in 2021, which had itself been 20 percent above "
+        "the 150,000 hectares recorded in 2020."
+    )
+    readings = {(f.raw, f.period, f.metric, f.complete) for f in extractor.extract(text, date(2025, 10, 1)).figures}
+    assert ("20 percent", "2020-2021", "coca cultivation area", True) in readings
+    assert ("150,000 hectares", "2020", "coca cultivation area", True) in readings

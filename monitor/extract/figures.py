@@ -101,7 +101,7 @@ class FigureExtractor:
             token = self._token_at(doc, q) if doc is not None else None
             number = token if parsed else None  # the number's word in the parse
             if number is not None and kind == "level":
-                kind, sign = self._kind_in_parse(number, kinds)
+                kind, sign = self._kind_in_parse(number, kinds, q.unit)
             if number is not None:
                 kinds[number.i] = (kind, sign)
             inside = self._clause_filter(doc, q)
@@ -123,6 +123,9 @@ class FigureExtractor:
             # the year a comparison is made against ("up 13% compared to 2021") is no figure's period
             base = self._base_year(sentence, inside)
             own_period = self._own_period(doc, number, sentence, q, published, base)
+            if kind == "change" and number is not None:
+                against = self._measured_against(number)
+                inside = self._without(inside, against)
             period = own_period or self.periods.period_near(
                 sentence, q.start, q.end, published, self._period_filter(doc, inside, base, number)
             )
@@ -209,21 +212,28 @@ class FigureExtractor:
         """A period inside the number's own phrase comes first: "the 230,000 hectares it measured in 2022"."""
         if doc is None or number is None:
             return None
-        phrase = number
-        if number.dep_ == "pobj" and number.head.lower_ == "of" and self._is_change_noun(number.head.head):
-            phrase = number.head.head  # "increases of 13% in 2022": the change noun's phrase is the number's
+        phrase = self._phrase_of(number)
         # ", a figure that ...", a conjunct's own years ("13% in 2022 and 10% in 2023") and the base a
         # change is measured against ("a drop of 2.3% from the year before")
-        aside = {
-            t.i
-            for c in phrase.children
-            if c.dep_ in ("appos", "conj", "cc") or (c.dep_ == "prep" and c.lower_ in self.base_prepositions)
-            for t in c.subtree
-        }
-        own = {t.idx for t in phrase.subtree if t.i not in aside}
+        aside = {t.i for c in phrase.children if c.dep_ in ("appos", "conj", "cc") for t in c.subtree}
+        own = {t.idx for t in phrase.subtree if t.i not in aside} - self._measured_against(number)
         return self.periods.period_near(
             sentence, q.start, q.end, published, self._period_filter(doc, lambda offset: offset in own, base, number)
         )
+
+    def _phrase_of(self, number: Token) -> Token:
+        """The head of the number's own phrase: the change noun of "increases of 13% in 2022", else itself."""
+        if number.dep_ == "pobj" and number.head.lower_ == "of" and self._is_change_noun(number.head.head):
+            return number.head.head
+        return number
+
+    def _measured_against(self, number: Token) -> set[int]:
+        """Offsets of what a number is compared with ("13 percent above the 204,000 hectares of 2021",
+        "a drop of 2.3% from the year before"): the years there are the base, not the number's own."""
+        phrase = self._phrase_of(number)
+        return {
+            t.idx for c in phrase.children if c.dep_ == "prep" and c.lower_ in self.base_prepositions for t in c.subtree
+        }
 
     def _period_filter(
         self, doc: Doc | None, inside: Callable[[int], bool], base: tuple[int, int] | None, number: Token | None = None
@@ -237,6 +247,10 @@ class FigureExtractor:
             return inside(offset) and not (doc is not None and self._modifies_another_noun(doc, offset, number))
 
         return keep
+
+    @staticmethod
+    def _without(inside: Callable[[int], bool], offsets: set[int]) -> Callable[[int], bool]:
+        return lambda offset: offset not in offsets and inside(offset)
 
     @staticmethod
     def _inside_phrase_at(doc: Doc | None, offset: int, number: Token | None) -> bool:
@@ -407,18 +421,26 @@ class FigureExtractor:
             return "change", -1 if after[0] in self.decrease else 1
         return "level", 1
 
-    def _kind_in_parse(self, number: Token, kinds: dict[int, tuple[FigureKind, int]]) -> tuple[FigureKind, int]:
+    def _kind_in_parse(
+        self, number: Token, kinds: dict[int, tuple[FigureKind, int]], unit: str
+    ) -> tuple[FigureKind, int]:
         """A change the grammar shows where the words around the number do not: a measure of a
         comparative ("10 percent above the 2022 area"), or a conjunct of a change ("increases of 13% in
         2022 and 10% in 2023")."""
+        comparatives = self.comparative_up | self.comparative_down
         head = number.head
-        if number.dep_ == "npadvmod" and head.lower_ in self.comparative_up | self.comparative_down:
+        if number.dep_ == "npadvmod" and head.lower_ in comparatives:
             return "change", -1 if head.lower_ in self.comparative_down else 1
         if number.dep_ == "conj":
             if head.i in kinds:
                 return kinds[head.i]
             if self._is_change_noun(head):
                 return "change", -1 if head.lower_ in self.decrease else 1
+        if unit == "percent":  # not "3,600 metres above sea level", "253,000 hectares under cultivation"
+            for child in number.children:  # "13 percent above the 204,000", "10 percent higher than in 2022"
+                measured = any(t.like_num for t in child.subtree if t.i != child.i)  # against a number or year
+                if child.lower_ in comparatives and child.dep_ in ("prep", "advmod", "amod") and measured:
+                    return "change", -1 if child.lower_ in self.comparative_down else 1
         return "level", 1
 
     def _is_change_noun(self, token: Token) -> bool:
