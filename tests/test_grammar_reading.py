@@ -355,3 +355,9 @@ def test_the_year_compared_against_dates_the_level_in_its_own_phrase(extractor):
 def test_a_quantity_of_units_above_or_under_something_stays_a_level(extractor):
     found = figures(extractor, "In 2021 Colombia had 180,000 hectares of coca under cultivation, the survey said.")
     assert [(f.kind, f.value) for f in found] == [("level", 180000.0)]
+
+
+def test_a_noun_of_the_topics_own_doing_carries_the_stance(extractor):
+    (p,) = positions(extractor, "Petro said purchases of American weapons would stop.")
+    assert (p.actor, p.topic, p.stance, p.complete) == ("Gustavo Petro", "buying U.S. weapons", "oppose", True)
+    assert positions(extractor, "Petro has championed a new approach to American weapons.") == []

@@ -70,6 +70,7 @@ class PositionReader:
         self.obligation |= {w.lower() for w in grammar.get("deliberation", [])}
         self.evaluative = {w.lower() for w in grammar.get("evaluative_verbs", [])}
         self.referents: Mapping[str, str] = {}
+        self._doings = {t.name: frozenset(v.lower() for v in t.verbs) for t in profile.topics}
 
     def read(self, doc: Doc, context: str | None, referents: Mapping[str, str] | None = None) -> list[Position]:
         """The positions of one sentence; `context` is who the text was just about, `referents` whom a
@@ -87,7 +88,7 @@ class PositionReader:
                 continue  # a topic word inside a name ("Marshall Plan")
             span = doc.char_span(topic.start, topic.end, alignment_mode="expand")
             if span is not None:
-                reading = self._stance(span.root, span)
+                reading = self._stance(span.root, span, self._doings.get(topic.key, frozenset()))
                 if reading is None and span.root.pos_ == "VERB":
                     reading = self._doing(span.root)  # "would no longer be supplied by Paris"
                 found.append((topic.key, span, reading))
@@ -178,8 +179,9 @@ class PositionReader:
             return -1
         return 0
 
-    def _stance(self, head: Token, span: Span) -> tuple[Token, int] | None:
-        """Walk up from the topic to the first stance word; None when something else governs it."""
+    def _stance(self, head: Token, span: Span, doing: frozenset[str] = frozenset()) -> tuple[Token, int] | None:
+        """Walk up from the topic to the first stance word; None when something else governs it. A noun
+        of the topic's own doing passes ("purchases of American weapons would stop")."""
         t = head
         for _ in range(MAX_WALK):
             if t.dep_ not in _PASSABLE and t.dep_ != "nsubj":
@@ -206,7 +208,7 @@ class PositionReader:
                 judged = self._complement_polarity(t)
                 if judged:  # "called the strikes murder", "described the policy as a failure"
                     return t, judged * self._negation(t)
-            if t.pos_ in ("NOUN", "PROPN") and link not in ("conj", "appos"):
+            if t.pos_ in ("NOUN", "PROPN") and link not in ("conj", "appos") and t.lemma_.lower() not in doing:
                 return None  # "a new approach to [the war on drugs]", "eradication goals": about something else
             if t.head.i == t.i:
                 return None
