@@ -361,3 +361,27 @@ def test_a_noun_of_the_topics_own_doing_carries_the_stance(extractor):
     (p,) = positions(extractor, "Petro said purchases of American weapons would stop.")
     assert (p.actor, p.topic, p.stance, p.complete) == ("Gustavo Petro", "buying U.S. weapons", "oppose", True)
     assert positions(extractor, "Petro has championed a new approach to American weapons.") == []
+
+
+def test_a_judgement_of_the_topic_is_the_speakers_stance(extractor):
+    (p,) = positions(extractor, "Petro said on Friday that the decertification was an unacceptable interference.")
+    assert (p.actor, p.topic, p.stance, p.complete) == ("Gustavo Petro", "U.S. decertification", "oppose", True)
+    (q,) = positions(extractor, "Rubio said the boat strikes are lawful.")
+    assert (q.topic, q.stance) == ("U.S. military strikes on drug boats", "support")
+
+
+def test_an_action_noun_after_a_copula_judges_nothing(extractor):
+    assert positions(extractor, "Petro said the decertification is not the end of cooperation.") == []
+
+
+def test_a_fronted_critic_and_a_topic_carried_by_efforts(extractor):
+    (p,) = positions(extractor, "A fierce critic of the war on drugs, Petro spoke in Bogotá on Monday.")
+    assert (p.actor, p.topic, p.stance) == ("Gustavo Petro", "U.S. drug policy", "oppose")
+    (q,) = positions(extractor, "Petro reiterated his opposition to coca eradication campaigns.")
+    assert (q.actor, q.topic, q.stance) == ("Gustavo Petro", "forced coca eradication", "oppose")
+
+
+def test_a_title_with_the_name_in_apposition_is_that_person(extractor):
+    (p,) = positions(extractor, "The country's president, Gustavo Petro, said the decertification is unfair.")
+    assert p.actor == "Gustavo Petro" and p.complete
+    assert positions(extractor, "His ally, a senator close to Petro, said the decertification is unfair.") == []

@@ -121,11 +121,25 @@ def named_actor(
     if not keys:
         if referents and _bare_title(token) and token.lemma_.lower() in referents:
             return referents[token.lemma_.lower()], ""
+        for name in (c for c in token.children if c.dep_ == "appos"):
+            named = _named_at_head(actor_index, name)  # "The country's president, Gustavo Petro, said"
+            if named is not None:
+                return named, ""
         return None, "unknown"
     head = [m for m in matches if span.start_char + m.start <= token.idx < span.start_char + m.end]
     if head:
         return head[0].key, ""
     return None, "ambiguous"
+
+
+def _named_at_head(actor_index: PhraseIndex, token: Token) -> str | None:
+    """The actor whose name is the phrase's head word ("Gustavo Petro"), not one it only mentions ("an ally
+    of Petro")."""
+    span = phrase(token)
+    for m in actor_index.find(span.text):
+        if span.start_char + m.start <= token.idx < span.start_char + m.end:
+            return m.key
+    return None
 
 
 def _bare_title(token: Token) -> bool:

@@ -70,6 +70,9 @@ class PositionReader:
         self.obligation |= {w.lower() for w in grammar.get("deliberation", [])}
         self.evaluative = {w.lower() for w in grammar.get("evaluative_verbs", [])}
         self.referents: Mapping[str, str] = {}
+        self.judged_wrong = {w.lower() for w in stance.get("judged_wrong", [])}
+        self.judged_right = {w.lower() for w in stance.get("judged_right", [])}
+        self.carriers = {w.lower() for w in grammar.get("carrier_nouns", [])}
         self._doings = {t.name: frozenset(v.lower() for v in t.verbs) for t in profile.topics}
 
     def read(self, doc: Doc, context: str | None, referents: Mapping[str, str] | None = None) -> list[Position]:
@@ -202,8 +205,14 @@ class PositionReader:
                 if self._obliged(t):
                     return None  # "the city will need to continue the ban": a demand, not a stance
                 return t, polarity * self._negation(t)
+            if link == "nsubj" and t.lemma_ == "be":
+                judged = self._judgement(t)
+                if judged:  # "decertification was an interference", "the strikes are illegal, she said"
+                    return t, judged * self._negation(t)
             if link == "nsubj":
                 return None
+            if link == "compound" and t.lemma_.lower() in self.carriers:
+                continue  # "opposition to coca eradication efforts": the efforts are the eradication
             if link == "dobj" and t.pos_ == "VERB":
                 judged = self._complement_polarity(t)
                 if judged:  # "called the strikes murder", "described the policy as a failure"
@@ -213,6 +222,21 @@ class PositionReader:
             if t.head.i == t.i:
                 return None
         return None
+
+    def _judgement(self, copula: Token) -> int:
+        """What a copula's complement says of its subject: an evaluative adjective or noun of the lexicon's
+        judgements ("is unfair", "was an interference", "are an illegal act"); an action noun ("is not the
+        end of cooperation") judges nothing."""
+        for c in copula.children:
+            if c.dep_ not in ("acomp", "attr"):
+                continue
+            for word in (c, *(m for m in c.children if m.dep_ == "amod")):
+                lemma = word.lemma_.lower()
+                if lemma in self.judged_wrong or word.lower_ in self.judged_wrong:
+                    return -1
+                if lemma in self.judged_right or word.lower_ in self.judged_right:
+                    return 1
+        return 0
 
     def _complement_polarity(self, verb: Token) -> int:
         """The judgement an object complement passes on the object: "called X [murder]", "X [as a failure]"."""
@@ -297,8 +321,10 @@ class PositionReader:
             if subject is not None and subject.lower_ not in PRONOUNS:
                 return self._name(subject)
             return self._speaker(verb, context)
-        if noun.dep_ in ("npadvmod", "nsubj") and verb.pos_ in ("VERB", "AUX"):
-            subject = g.subject_of(verb)
+        fronted = noun.dep_ == "advcl" and noun.i < verb.i  # parsed as a clause: "A critic of X, Smith spoke"
+        if (noun.dep_ in ("npadvmod", "nsubj") or fronted) and verb.pos_ in ("VERB", "AUX"):
+            others = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != noun.i]
+            subject = others[0] if others else g.subject_of(verb)
             if subject is not None and subject.i != noun.i and subject.lower_ not in PRONOUNS:
                 return self._name(subject)  # "A critic of X, Smith denounced ..."
         return None, "holder"
