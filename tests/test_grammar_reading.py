@@ -385,3 +385,32 @@ def test_a_title_with_the_name_in_apposition_is_that_person(extractor):
     (p,) = positions(extractor, "The country's president, Gustavo Petro, said the decertification is unfair.")
     assert p.actor == "Gustavo Petro" and p.complete
     assert positions(extractor, "His ally, a senator close to Petro, said the decertification is unfair.") == []
+
+
+def test_a_since_clause_is_the_running_period(extractor):
+    readings = _readings(
+        extractor,
+        "Colombia got more than $500 million in U.S. assistance in 2021, and about $9 billion since the aid "
+        "programme started in 1999.",
+    )
+    assert ("more than $500 million", "level", "2021", True) in readings
+    assert ("about $9 billion", "level", "since 1999", True) in readings
+
+
+def test_the_year_of_the_number_compared_with_is_not_the_levels(extractor):
+    readings = _readings(
+        extractor,
+        "The survey for 2021 put Colombia's potential cocaine production at 1,900 tonnes, "
+        "up from 1,580 tonnes in 2020.",
+    )
+    assert ("1,900 tonnes", "level", "2020", True) not in readings
+    assert ("1,580 tonnes", "level", "2020", True) in readings
+
+
+def test_a_where_clause_about_a_department_is_a_part(extractor):
+    (f,) = figures(
+        extractor,
+        "The town lies in Putumayo, the department with the most coca in Colombia, where 30,000 hectares were "
+        "planted in 2021.",
+    )
+    assert not f.complete and "scope" in f.gaps

@@ -59,6 +59,12 @@ _YEAR = re.compile(
     r"(?P<year>(?:19|20)\d{2})(?!\d|,\d)",
     re.IGNORECASE,
 )
+# "since Plan Colombia began in 2000", "since he took office in August 2022": a running period from that year
+_SINCE_CLAUSE = re.compile(
+    r"\bsince\s+(?:[A-Za-z][\w.'’-]*\s+){1,6}?(?:in|on)\s+(?:(?:early|late|mid-?)\s*)?"
+    rf"(?:(?:{_MONTH_RE})\.?\s+(?:\d{{1,2}},?\s+)?)?(?P<year>(?:19|20)\d{{2}})(?!\d)",
+    re.IGNORECASE,
+)
 _FY_SHORT = re.compile(r"\bFY\s?'?(?P<yy>\d{2})\b")
 # "between 2022 and 2023", "from 2022 to 2023", "2022-2023", "in 2022 to 2023": one period spanning both
 _YEAR_RANGE = re.compile(
@@ -141,6 +147,9 @@ class PeriodReader:
             if first < end_year <= first + 30:
                 spans.append(Span(m.start(), m.end(), f"{first}-{end_year}"))
                 ranges.append((m.start(), m.end()))
+        for m in _SINCE_CLAUSE.finditer(sentence):
+            spans.append(Span(m.start(), m.end(), f"since {m.group('year')}"))
+            ranges.append((m.start(), m.end()))
         for m in _YEAR.finditer(sentence):
             if any(s <= m.start("year") < e for s, e in ranges):
                 continue

@@ -91,7 +91,9 @@ class FigureExtractor:
         bases: dict[int, int] = {}  # figure index -> the base year of a change with no period of its own
         kinds: dict[int, tuple[FigureKind, int]] = {}  # number's token -> its kind and sign, for conjuncts
         previous_end = -10
-        for q in self.quantities.read(sentence) if quantities is None else quantities:
+        read = self.quantities.read(sentence) if quantities is None else quantities
+        numbers = {self._token_at(doc, q).i for q in read} if parsed and doc is not None else set()
+        for q in read:
             restated = sentence[previous_end : q.start].strip() == "("
             previous_end = q.end
             if restated:
@@ -104,7 +106,7 @@ class FigureExtractor:
                 kind, sign = self._kind_in_parse(number, kinds, q.unit)
             if number is not None:
                 kinds[number.i] = (kind, sign)
-            inside = self._clause_filter(doc, q)
+            inside = self._with_since_clauses(doc, self._clause_filter(doc, q))
             metrics = [m for m in [*all_metrics, *verb_metrics] if inside(m.start)]
             metric = self._metric(q, kind, metrics)
             if metric is None and doc is not None:
@@ -123,8 +125,12 @@ class FigureExtractor:
             # the year a comparison is made against ("up 13% compared to 2021") is no figure's period
             base = self._base_year(sentence, inside)
             own_period = self._own_period(doc, number, sentence, q, published, base)
-            if kind == "change" and number is not None:
-                against = self._measured_against(number)
+            if number is not None:
+                # a year in the phrase another number is compared with is that number's ("at 3,001 tonnes,
+                # up from 2,664 tonnes in 2023"); a change's own comparison is its base, not its period
+                against = self._compared_elsewhere(number, numbers)
+                if kind == "change":
+                    against |= self._measured_against(number)
                 inside = self._without(inside, against)
             period = own_period or self.periods.period_near(
                 sentence, q.start, q.end, published, self._period_filter(doc, inside, base, number)
@@ -227,6 +233,18 @@ class FigureExtractor:
             return number.head.head
         return number
 
+    def _compared_elsewhere(self, number: Token, numbers: set[int]) -> set[int]:
+        """Offsets of comparison phrases ("from 2,664 tonnes in 2023", "than the 204,000 of 2021") that hold
+        another number and not this one."""
+        out: set[int] = set()
+        for prep in number.doc:
+            if prep.dep_ != "prep" or prep.lower_ not in self.base_prepositions:
+                continue
+            words = {t.i for t in prep.subtree}
+            if number.i not in words and words & (numbers - {number.i}):
+                out |= {number.doc[i].idx for i in words}
+        return out
+
     def _measured_against(self, number: Token) -> set[int]:
         """Offsets of what a number is compared with ("13 percent above the 204,000 hectares of 2021",
         "a drop of 2.3% from the year before"): the years there are the base, not the number's own."""
@@ -247,6 +265,24 @@ class FigureExtractor:
             return inside(offset) and not (doc is not None and self._modifies_another_noun(doc, offset, number))
 
         return keep
+
+    @staticmethod
+    def _with_since_clauses(doc: Doc | None, inside: Callable[[int], bool]) -> Callable[[int], bool]:
+        """A "since ..." clause on the number's clause sets its running period ("$14 billion since Plan
+        Colombia began in 2000"), though it is a clause of its own."""
+        if doc is None or not doc.has_annotation("DEP"):
+            return inside
+        marks = {
+            t.idx
+            for t in doc
+            if t.lower_ == "since"
+            and t.dep_ == "mark"
+            and t.head.dep_ == "advcl"
+            and t.head.head.pos_ in ("VERB", "AUX")
+            and inside(t.head.head.idx)
+            and not _superlative(doc)  # "the largest since the survey began in 2001": a record's span
+        }
+        return lambda offset: offset in marks or inside(offset)
 
     @staticmethod
     def _without(inside: Callable[[int], bool], offsets: set[int]) -> Callable[[int], bool]:
@@ -370,7 +406,7 @@ class FigureExtractor:
                 scoping += list(t.subtree)  # "the crop in the province of X reached ..."
             if t.dep_ == "prep" and t.lower_ in ("in", "across", "for", "inside", "within", "throughout"):
                 scoping += list(t.subtree)
-        words = {t.lemma_.lower() for t in scoping if inside(t.idx)}
+        words = {t.lemma_.lower() for t in scoping if inside(t.idx)} | self._where_antecedents(verb)
         gaps = []
         if any(v.lemma_.lower() in self.intentions for v in (verb, *g.governors(verb))) or self._names_goal(number):
             gaps.append("goal")  # "proposed to eradicate 30,000 hectares": a target or a forecast, not a count
@@ -387,6 +423,20 @@ class FigureExtractor:
         if subject_lists:
             gaps.append("subject-list")
         return gaps
+
+    @staticmethod
+    def _where_antecedents(verb: Token) -> set[str]:
+        """The place a "where" clause is about, with the phrase it sits in: "Nariño, the department with
+        the most coca in Colombia, where 40,000 hectares were planted" is about the department."""
+        if verb.dep_ != "relcl" or not any(c.lower_ == "where" for c in verb.children):
+            return set()
+        words, t = set(), verb.head
+        for _ in range(8):
+            words.add(t.lemma_.lower())
+            if t.dep_ not in ("pobj", "prep", "appos", "compound", "conj") or t.head.i == t.i:
+                break
+            t = t.head
+        return words
 
     def _names_goal(self, number: Token) -> bool:
         """The number's own noun phrase is a target ("a 30,000-hectare goal", "a goal of 30,000 hectares")."""
@@ -516,3 +566,13 @@ class FigureExtractor:
         if metric and metric.subject:
             return metric.subject, ""
         return self.profile.story.default_subject, ""
+
+
+def _superlative(doc: Doc) -> bool:
+    """A superlative or "ever" in the sentence ("the largest area since 2001", "not "at least" / "at most")."""
+    for t in doc:
+        if t.lower_ in ("ever", "all-time"):
+            return True
+        if t.tag_ in ("JJS", "RBS") and not (t.i > 0 and doc[t.i - 1].lower_ == "at"):
+            return True
+    return False
