@@ -18,7 +18,7 @@ from monitor import export, notify, upkeep
 from monitor.errors import MonitorError
 from monitor.masking import safe_text, safe_url
 from monitor.models import PassSummary
-from monitor.settings import Settings, load_settings
+from monitor.settings import Settings, absolute, load_settings
 from monitor.warehouse import Warehouse
 
 app = typer.Typer(
@@ -32,7 +32,14 @@ err = Console(stderr=True, soft_wrap=True)  # error messages stay on one line, w
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file (also MONITOR_CONFIG)")]
 SeedsOpt = Annotated[Path | None, typer.Option("--seeds", help="folder of seed documents and topic.toml")]
 FeedOpt = Annotated[list[str] | None, typer.Option("--feed", help="RSS/Atom feed URL; repeat for several")]
-DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file [default: warehouse/monitor.duckdb]")]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="DuckDB warehouse file [default: warehouse/monitor.duckdb in MONITOR_HOME, else in the config file's "
+        "folder, else in the current folder]",
+    ),
+]
 
 
 def _settings(config: Path | None, **overrides: Any) -> Settings:
@@ -93,11 +100,11 @@ def run(
 
             _leave_monitor_errors_to_us()
             summary = monitor_pass(
-                overrides=_overrides(db=db, seeds=seeds, feeds=feed), config=str(config) if config else None
+                overrides=_overrides(db=db, seeds=seeds, feeds=feed), config=str(absolute(config)) if config else None
             )
     except MonitorError as exc:
         raise _fail(exc) from exc
-    print_summary(summary)
+    print_summary(summary, settings.db)
     feed_failures = {f.url for f in summary.failures if f.stage == "feed"}
     if settings.feeds and feed_failures >= set(settings.feeds):
         err.print(f"[red]error:[/red] every feed failed ({len(settings.feeds)}); see the reasons above")
@@ -129,10 +136,11 @@ def _leave_monitor_errors_to_us() -> None:
 
 
 def _overrides(**values: Any) -> dict[str, Any]:
-    return {k: (str(v) if isinstance(v, Path) else v) for k, v in values.items() if v}
+    """Options as flow parameters; paths made absolute here, where they are relative to the current folder."""
+    return {k: (str(absolute(v)) if isinstance(v, Path) else v) for k, v in values.items() if v}
 
 
-def print_summary(summary: PassSummary) -> None:
+def print_summary(summary: PassSummary, db: Path) -> None:
     table = Table(title="monitoring pass", show_header=False)
     for label, value in [
         ("articles new", summary.articles_new),
@@ -149,6 +157,7 @@ def print_summary(summary: PassSummary) -> None:
     ]:
         table.add_row(label, str(value))
     console.print(table)
+    console.print(f"warehouse {absolute(db)}", markup=False, soft_wrap=True)
     for notice in summary.notices:
         console.print(f"[yellow]notice[/yellow] {escape(notice)}")
     for f in summary.failures:
@@ -354,7 +363,7 @@ def serve(
     from flows.deployments import serve_monitor
 
     overrides = _overrides(db=db, seeds=seeds, feeds=feed, poll_interval=interval, poll_cron=cron)
-    serve_monitor(settings, overrides, str(config) if config else None)
+    serve_monitor(settings, overrides, str(absolute(config)) if config else None)
 
 
 @app.command(name="notify")
