@@ -19,6 +19,7 @@ from monitor.errors import MonitorError
 from monitor.masking import safe_text, safe_url
 from monitor.models import PassSummary
 from monitor.settings import Settings, absolute, load_settings
+from monitor.terminal import progress_shown, setup_logging
 from monitor.warehouse import Warehouse
 
 app = typer.Typer(
@@ -68,14 +69,20 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress to stderr")] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="log each stage to stderr; -vv: libraries' logs too")
+    ] = 0,
     show_version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
     ] = False,
 ) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    # Prefect's analytics: the server's (which logs a failure where there is no network) and the client's,
+    # whose first import on a terminal prints a usage-data notice; DO_NOT_TRACK is its documented opt-out
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    if verbose >= 2:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    setup_logging(verbose)
 
 
 @app.command()
@@ -92,16 +99,18 @@ def run(
         if no_prefect:
             from monitor.pipeline import run_pass
 
-            summary = run_pass(settings)
+            with progress_shown(err):
+                summary = run_pass(settings)
         else:
-            os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
             os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-            from flows.monitor_flow import monitor_pass
+            with progress_shown(err, "starting Prefect (its temporary server takes 10–20 s)"):
+                from flows.monitor_flow import monitor_pass
 
-            _leave_monitor_errors_to_us()
-            summary = monitor_pass(
-                overrides=_overrides(db=db, seeds=seeds, feeds=feed), config=str(absolute(config)) if config else None
-            )
+                _leave_monitor_errors_to_us()
+                summary = monitor_pass(
+                    overrides=_overrides(db=db, seeds=seeds, feeds=feed),
+                    config=str(absolute(config)) if config else None,
+                )
     except MonitorError as exc:
         raise _fail(exc) from exc
     print_summary(summary, settings.db)
@@ -141,6 +150,7 @@ def _overrides(**values: Any) -> dict[str, Any]:
 
 
 def print_summary(summary: PassSummary, db: Path) -> None:
+    """The pass's counts, then what was skipped and why, where the data went, and every failure and alert."""
     table = Table(title="monitoring pass", show_header=False)
     for label, value in [
         ("articles new", summary.articles_new),
@@ -157,6 +167,15 @@ def print_summary(summary: PassSummary, db: Path) -> None:
     ]:
         table.add_row(label, str(value))
     console.print(table)
+    if summary.skipped_why:
+        why = ", ".join(f"{count} {reason}" for reason, count in summary.skipped_why.items())
+        console.print(f"skipped {summary.articles_skipped}: {why}", markup=False, soft_wrap=True)
+    if summary.deferred:
+        console.print(
+            f"left for the next pass {summary.deferred}: more new items in a feed than max_new_per_feed",
+            markup=False,
+            soft_wrap=True,
+        )
     console.print(f"warehouse {absolute(db)}", markup=False, soft_wrap=True)
     for notice in summary.notices:
         console.print(f"[yellow]notice[/yellow] {escape(notice)}")
@@ -350,7 +369,6 @@ def serve(
     Needs a Prefect server (PREFECT_API_URL); see "Run it as a service" in the README.
     """
     settings = _settings(config, db=db, seeds=seeds, feeds=feed or None, poll_interval=interval, poll_cron=cron)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from prefect.settings import get_current_settings
 
     if not get_current_settings().api.url:
