@@ -55,7 +55,9 @@ def setup_logging(verbosity: int) -> None:
     """Nothing below WARNING by default; -v: our stages at INFO; -vv: every library at INFO, ours at DEBUG."""
     handler = StderrLines()
     handler.setFormatter(logging.Formatter(LINE_FORMAT))
-    if verbosity == 1:
+    if verbosity == 0:
+        handler.setLevel(logging.WARNING)  # also for a library whose own level was lowered (PREFECT_LOGGING_LEVEL)
+    elif verbosity == 1:
         handler.addFilter(OwnLinesOnly())
     logging.basicConfig(level=logging.INFO if verbosity else logging.WARNING, handlers=[handler])
     if verbosity >= 2:
