@@ -116,7 +116,6 @@ def monitor_pass(
     # nested model of them looking for futures (2.5 s per 300 pages, measured)
     # (Prefect unwraps quote() before calling the task; its typing does not know that)
     summary = store_task(quote([]), settings, todo.polls, quote(todo.failures))  # type: ignore[call-overload]
-    summary.notices = todo.notices
     for documents, entries in pipeline.batches(todo, settings.batch_size):
         fetched, fetch_failures = fetch_task(quote(entries), settings)  # type: ignore[call-overload]
         analysed = _analyse_within_budget(documents + fetched, settings)
@@ -129,7 +128,7 @@ def monitor_pass(
                 resource={"prefect.resource.id": f"monitor.article.{article.url}"},
                 payload={"on_topic": article.on_topic, "title": article.title},
             )
-    summary.articles_skipped += todo.skipped
+    pipeline.count_plan(summary, todo)
     for alert in summary.alerts:
         emit_event(
             "monitor.alert.raised",

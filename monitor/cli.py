@@ -18,7 +18,8 @@ from monitor import export, notify, upkeep
 from monitor.errors import MonitorError
 from monitor.masking import safe_text, safe_url
 from monitor.models import PassSummary
-from monitor.settings import Settings, load_settings
+from monitor.settings import Settings, absolute, load_settings
+from monitor.terminal import progress_shown, setup_logging
 from monitor.warehouse import Warehouse
 
 app = typer.Typer(
@@ -32,7 +33,14 @@ err = Console(stderr=True, soft_wrap=True)  # error messages stay on one line, w
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file (also MONITOR_CONFIG)")]
 SeedsOpt = Annotated[Path | None, typer.Option("--seeds", help="folder of seed documents and topic.toml")]
 FeedOpt = Annotated[list[str] | None, typer.Option("--feed", help="RSS/Atom feed URL; repeat for several")]
-DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file [default: warehouse/monitor.duckdb]")]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="DuckDB warehouse file [default: warehouse/monitor.duckdb in MONITOR_HOME, else in the config file's "
+        "folder, else in the current folder]",
+    ),
+]
 
 
 def _settings(config: Path | None, **overrides: Any) -> Settings:
@@ -61,14 +69,20 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress to stderr")] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="log each stage to stderr; -vv: libraries' logs too")
+    ] = 0,
     show_version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="print the version and exit")
     ] = False,
 ) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    # Prefect's analytics: the server's (which logs a failure where there is no network) and the client's,
+    # whose first import on a terminal prints a usage-data notice; DO_NOT_TRACK is its documented opt-out
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    if verbose >= 2:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    setup_logging(verbose)
 
 
 @app.command()
@@ -85,19 +99,21 @@ def run(
         if no_prefect:
             from monitor.pipeline import run_pass
 
-            summary = run_pass(settings)
+            with progress_shown(err):
+                summary = run_pass(settings)
         else:
-            os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
             os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-            from flows.monitor_flow import monitor_pass
+            with progress_shown(err, "starting Prefect (its temporary server takes 10–20 s)"):
+                from flows.monitor_flow import monitor_pass
 
-            _leave_monitor_errors_to_us()
-            summary = monitor_pass(
-                overrides=_overrides(db=db, seeds=seeds, feeds=feed), config=str(config) if config else None
-            )
+                _leave_monitor_errors_to_us()
+                summary = monitor_pass(
+                    overrides=_overrides(db=db, seeds=seeds, feeds=feed),
+                    config=str(absolute(config)) if config else None,
+                )
     except MonitorError as exc:
         raise _fail(exc) from exc
-    print_summary(summary)
+    print_summary(summary, settings.db)
     feed_failures = {f.url for f in summary.failures if f.stage == "feed"}
     if settings.feeds and feed_failures >= set(settings.feeds):
         err.print(f"[red]error:[/red] every feed failed ({len(settings.feeds)}); see the reasons above")
@@ -129,10 +145,12 @@ def _leave_monitor_errors_to_us() -> None:
 
 
 def _overrides(**values: Any) -> dict[str, Any]:
-    return {k: (str(v) if isinstance(v, Path) else v) for k, v in values.items() if v}
+    """Options as flow parameters; paths made absolute here, where they are relative to the current folder."""
+    return {k: (str(absolute(v)) if isinstance(v, Path) else v) for k, v in values.items() if v}
 
 
-def print_summary(summary: PassSummary) -> None:
+def print_summary(summary: PassSummary, db: Path) -> None:
+    """The pass's counts, then what was skipped and why, where the data went, and every failure and alert."""
     table = Table(title="monitoring pass", show_header=False)
     for label, value in [
         ("articles new", summary.articles_new),
@@ -149,6 +167,16 @@ def print_summary(summary: PassSummary) -> None:
     ]:
         table.add_row(label, str(value))
     console.print(table)
+    if summary.skipped_why:
+        why = ", ".join(f"{count} {reason}" for reason, count in summary.skipped_why.items())
+        console.print(f"skipped {summary.articles_skipped}: {why}", markup=False, soft_wrap=True)
+    if summary.deferred:
+        console.print(
+            f"left for the next pass {summary.deferred}: more new items in a feed than max_new_per_feed",
+            markup=False,
+            soft_wrap=True,
+        )
+    console.print(f"warehouse {absolute(db)}", markup=False, soft_wrap=True)
     for notice in summary.notices:
         console.print(f"[yellow]notice[/yellow] {escape(notice)}")
     for f in summary.failures:
@@ -341,7 +369,6 @@ def serve(
     Needs a Prefect server (PREFECT_API_URL); see "Run it as a service" in the README.
     """
     settings = _settings(config, db=db, seeds=seeds, feeds=feed or None, poll_interval=interval, poll_cron=cron)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from prefect.settings import get_current_settings
 
     if not get_current_settings().api.url:
@@ -354,7 +381,7 @@ def serve(
     from flows.deployments import serve_monitor
 
     overrides = _overrides(db=db, seeds=seeds, feeds=feed, poll_interval=interval, poll_cron=cron)
-    serve_monitor(settings, overrides, str(config) if config else None)
+    serve_monitor(settings, overrides, str(absolute(config)) if config else None)
 
 
 @app.command(name="notify")

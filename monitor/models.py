@@ -155,6 +155,13 @@ class PassSummary(BaseModel):
     failures: list[Failure] = Field(default_factory=list)
     notices: list[str] = Field(default_factory=list)  # e.g. a web page given as a feed, read through its link
     notify_errors: list[str] = Field(default_factory=list)  # why each failed alert was not delivered (masked)
+    skipped_why: dict[str, int] = Field(default_factory=dict)  # why articles were skipped -> how many
+    deferred: int = 0  # new feed items over max_new_per_feed, left for the next pass
+
+    def skip(self, why: str, count: int = 1) -> None:
+        """Count `count` articles skipped for the reason `why`."""
+        self.articles_skipped += count
+        self.skipped_why[why] = self.skipped_why.get(why, 0) + count
 
     def add(self, other: PassSummary) -> None:
         """Count another batch of the same pass in."""
@@ -163,3 +170,5 @@ class PassSummary(BaseModel):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.alerts.extend(other.alerts)
         self.failures.extend(other.failures)
+        for why, count in other.skipped_why.items():
+            self.skipped_why[why] = self.skipped_why.get(why, 0) + count

@@ -136,6 +136,7 @@ RELAY = [
 def deliver_detached(settings: Settings) -> Delivery:
     """Deliver in a relay process that outlives this one if it is killed; wait for it and report."""
     if not settings.notify_urls:
+        log.info("delivery: no notification URLs (notify_urls); alerts stay in the warehouse")
         return Delivery()
     proc = subprocess.run(
         RELAY,
@@ -147,7 +148,9 @@ def deliver_detached(settings: Settings) -> Delivery:
     )
     if proc.returncode != 0:
         raise NotifyError(f"the delivery relay failed (exit {proc.returncode}): {proc.stderr.strip()[-1000:]}")
-    return Delivery(**json.loads(proc.stdout))
+    delivery = Delivery(**json.loads(proc.stdout))
+    log.info("delivery: %d alert(s) notified, %d failed", delivery.notified, delivery.failed)
+    return delivery
 
 
 def main() -> int:

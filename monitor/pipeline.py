@@ -9,14 +9,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
+from monitor import progress
 from monitor.dedup import fingerprint, signature
 from monitor.errors import MonitorError, SourceError
 from monitor.extract import ClaimExtractor, extract_page
@@ -25,6 +27,7 @@ from monitor.masking import safe_text, safe_url
 from monitor.models import Article, Document, Failure, PassSummary
 from monitor.outbox import deliver_detached
 from monitor.profile import TopicProfile, load_profile
+from monitor.progress import Stage
 from monitor.settings import Settings
 from monitor.sources import FeedEntry, fetch_page, gather_bounded, make_client, read_feed, read_seeds
 from monitor.text import content_hash
@@ -34,6 +37,13 @@ from monitor.warehouse import FailureState, Warehouse, utcnow
 log = logging.getLogger(__name__)
 
 PARALLEL_EXTRACT_MIN = 16  # below this many pages a process pool costs more than it saves
+
+# why a document or feed entry was not taken this pass (the summary prints them)
+KNOWN = "already in the warehouse"
+WAITING = "failed before, tried again after its retry delay"
+GIVEN_UP = "failed too often, given up (max_fetch_attempts, give_up_after)"
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -54,9 +64,16 @@ class Plan:
     to_fetch: list[FeedEntry] = field(default_factory=list)
     in_flight: list[FeedEntry] = field(default_factory=list)  # a pass ended while working on them: one at a time
     skipped: int = 0
+    skipped_why: dict[str, int] = field(default_factory=dict)  # reason -> count; they add up to `skipped`
     polls: list[FeedPoll] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # what the user should change, though nothing failed
+
+    def skip(self, why: str, count: int = 1) -> None:
+        """Leave `count` items out of this pass for the reason `why`."""
+        if count:
+            self.skipped += count
+            self.skipped_why[why] = self.skipped_why.get(why, 0) + count
 
 
 @dataclass
@@ -90,11 +107,11 @@ def plan(settings: Settings, profile: TopicProfile) -> Plan:
     deferred: dict[str, int] = {}
     for entry in entries:
         if entry.url in known or entry.url in seen:
-            result.skipped += 1 if entry.url in known else 0
+            result.skip(KNOWN, 1 if entry.url in known else 0)
             continue
         seen.add(entry.url)
         if not should_try(failed.get(entry.url), settings, utcnow()):
-            result.skipped += 1
+            result.skip(_why_not(failed[entry.url], settings, utcnow()))
             continue
         if taken.get(entry.feed_url, 0) >= settings.max_new_per_feed:
             deferred[entry.feed_url] = deferred.get(entry.feed_url, 0) + 1
@@ -102,10 +119,14 @@ def plan(settings: Settings, profile: TopicProfile) -> Plan:
         taken[entry.feed_url] = taken.get(entry.feed_url, 0) + 1
         state = failed.get(entry.url)
         (result.in_flight if state is not None and state.in_flight else result.to_fetch).append(entry)
-    result.skipped += len(seeds) - len(result.documents)
+    result.skip(KNOWN, len(seeds) - len(result.documents))
+    log.info("seeds %s: %d documents, %d new", settings.seeds, len(seeds), len(result.documents))
     for poll in result.polls:
         poll.new = taken.get(poll.feed_url, 0)
         poll.deferred = deferred.get(poll.feed_url, 0)
+        if poll.error is None:
+            via = f" (read from {safe_url(poll.read_from)})" if poll.read_from else ""
+            log.info("feed %s%s: %d items, %d new", safe_url(poll.feed_url), via, poll.entries, poll.new)
         if poll.deferred:
             log.warning(
                 "feed %s: %d more new items than max_new_per_feed (%d), left for the next pass",
@@ -116,7 +137,17 @@ def plan(settings: Settings, profile: TopicProfile) -> Plan:
     # oldest first, so that originals are stored before their copies across batches too
     for pages in (result.to_fetch, result.in_flight):
         pages.sort(key=lambda e: (e.published_at is None, e.published_at or datetime.min.replace(tzinfo=UTC)))
+    to_fetch = len(result.to_fetch) + len(result.in_flight)
+    progress.expect(Stage.FETCHED, to_fetch)
+    progress.expect(Stage.EXTRACTED, len(result.documents) + to_fetch)
+    progress.expect(Stage.STORED, len(result.documents) + to_fetch)
     return result
+
+
+def _why_not(state: FailureState, settings: Settings, now: datetime) -> str:
+    """Why should_try said no: a transient failure still within give_up_after waits for its delay."""
+    within = now - state.first_at <= timedelta(seconds=settings.give_up_after)
+    return WAITING if state.transient and within else GIVEN_UP
 
 
 def should_try(state: FailureState | None, settings: Settings, now: datetime) -> bool:
@@ -150,10 +181,20 @@ def begin_batch(entries: list[FeedEntry], settings: Settings) -> None:
             wh.mark_pending([e.url for e in entries])
 
 
+async def _counted(stage: Stage, work: Awaitable[T]) -> T:
+    """`work`, counted as one item of `stage` once it is done, whether it succeeded or not."""
+    try:
+        return await work
+    finally:
+        progress.advance(stage)
+
+
 async def _read_feeds(settings: Settings, result: Plan) -> list[FeedEntry]:
+    progress.expect(Stage.FEEDS, len(settings.feeds))
     async with make_client(settings) as client:
         outcomes = await gather_bounded(
-            (read_feed(client, url, settings) for url in settings.feeds), settings.fetch_concurrency
+            (_counted(Stage.FEEDS, read_feed(client, url, settings)) for url in settings.feeds),
+            settings.fetch_concurrency,
         )
     entries: list[FeedEntry] = []
     for url, outcome in zip(settings.feeds, outcomes, strict=True):
@@ -195,7 +236,8 @@ async def _fetch_all(entries: list[FeedEntry], settings: Settings) -> tuple[list
     now = now_utc()
     async with make_client(settings) as client:
         outcomes = await gather_bounded(
-            (fetch_page(client, e, settings, now) for e in entries), settings.fetch_concurrency
+            (_counted(Stage.FETCHED, fetch_page(client, e, settings, now)) for e in entries),
+            settings.fetch_concurrency,
         )
     docs, failures = [], []
     for entry, outcome in zip(entries, outcomes, strict=True):
@@ -205,8 +247,10 @@ async def _fetch_all(entries: list[FeedEntry], settings: Settings) -> tuple[list
             failures.append(
                 Failure(url=entry.url, stage="fetch", reason=_reason(outcome), transient=_transient(outcome))
             )
+            log.info("page %s failed: %s", safe_url(entry.url), failures[-1].reason)
         else:
             docs.append(outcome)
+            log.info("page %s fetched: %d bytes", safe_url(entry.url), len(outcome.html or b""))
     return docs, failures
 
 
@@ -271,18 +315,24 @@ def analyse(docs: list[Document], settings: Settings) -> Analysed:
     """Analyse documents, on every core when there are many."""
     topic_path = str(settings.topic_path)
     workers = settings.extract_workers or os.cpu_count() or 1
+    result = Analysed()
     if len(docs) >= PARALLEL_EXTRACT_MIN and workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(_analyse_safely, docs, [topic_path] * len(docs), chunksize=8))
+            _collect(pool.map(_analyse_safely, docs, [topic_path] * len(docs), chunksize=8), result)
     else:
-        outcomes = [_analyse_safely(d, topic_path) for d in docs]
-    result = Analysed()
+        _collect((_analyse_safely(d, topic_path) for d in docs), result)
+    return result
+
+
+def _collect(outcomes: Iterator[Article | Failure], result: Analysed) -> None:
+    """Outcomes into `result` as they come, each counted (and each failure logged) as it does."""
     for outcome in outcomes:
         if isinstance(outcome, Failure):
             result.failures.append(outcome)
+            log.info("page %s not extracted: %s", safe_url(outcome.url), outcome.reason)
         else:
             result.articles.append(outcome)
-    return result
+        progress.advance(Stage.EXTRACTED)
 
 
 # ---------------------------------------------------------------- store
@@ -316,8 +366,12 @@ def store(
         results = wh.store_articles([(a, fingerprint(a.text, a.minhash)) for a in ordered])
         for article, result in zip(ordered, results, strict=True):
             if not result.stored:
-                summary.articles_skipped += 1
+                summary.skip(KNOWN)
+                log.info("article %s already stored", safe_url(article.url))
                 continue
+            _log_stored(article, result.duplicate_of)
+            for alert in result.alerts:
+                log.info("alert %s raised: %s", alert.alert_id, alert.summary)
             if article.url in failed_before:
                 wh.clear_failure(article.url)
             summary.articles_new += 1
@@ -329,7 +383,27 @@ def store(
             summary.alerts.extend(result.alerts)
     summary.failures = list(failures or [])
     summary.articles_failed = sum(1 for f in summary.failures if f.stage != "feed")
+    progress.advance(Stage.STORED, len(articles) + summary.articles_failed)  # the batch's every page is done
     return summary
+
+
+def _log_stored(article: Article, duplicate_of: str | None) -> None:
+    """One line per stored article (-v): what it is and what was read from it."""
+    claims = ", ".join(
+        f"{len(found)} {name}{'' if len(found) == 1 else 's'}"
+        for name, found in (("figure", article.figures), ("position", article.positions), ("event", article.events))
+    )
+    what = ("on topic, " + claims) if article.on_topic else "off topic"
+    copy = f", a near-copy of {safe_url(duplicate_of)}" if duplicate_of else ""
+    log.info("article %s stored: %s%s", safe_url(article.url), what, copy)
+
+
+def count_plan(summary: PassSummary, todo: Plan) -> None:
+    """What the plan left out and why, and its notices, into the pass's summary."""
+    summary.notices = todo.notices
+    for why, count in todo.skipped_why.items():
+        summary.skip(why, count)
+    summary.deferred += sum(poll.deferred for poll in todo.polls)
 
 
 # ---------------------------------------------------------------- the whole pass
@@ -340,13 +414,12 @@ def run_pass(settings: Settings) -> PassSummary:
     profile = load_profile(settings.topic_path)
     todo = plan(settings, profile)
     summary = store([], settings, profile, todo.polls, todo.failures)
-    summary.notices = todo.notices
     for documents, entries in batches(todo, settings.batch_size):
         begin_batch(entries, settings)
         fetched, fetch_failures = fetch(entries, settings)
         analysed = analyse(documents + fetched, settings)
         summary.add(store(analysed.articles, settings, profile, [], fetch_failures + analysed.failures))
-    summary.articles_skipped += todo.skipped
+    count_plan(summary, todo)
     delivery = deliver_detached(settings)
     summary.notified, summary.notify_failed = delivery.notified, delivery.failed
     summary.notify_errors = delivery.errors

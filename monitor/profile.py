@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import tomllib
 from datetime import UTC, datetime
 from functools import cached_property
@@ -192,7 +193,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError as exc:
-        raise ConfigError(f"topic profile {path} does not exist") from exc
+        raise ConfigError(
+            f"topic profile {os.path.abspath(path)} does not exist; give the folder holding topic.toml with "
+            "--seeds (or `seeds` in the config file), or set MONITOR_HOME to the folder that holds seeds/"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"topic profile {path} is not valid TOML: {exc}") from exc
 

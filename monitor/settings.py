@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -19,6 +19,37 @@ from pydantic_settings import (
 )
 
 from monitor.errors import ConfigError
+
+PATH_FIELDS = ("db", "seeds", "topic_file")
+# the seeds the project ships, beside the package (a checkout, or an editable install)
+SHIPPED_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def absolute(path: Path) -> Path:
+    """`path` from the current folder, with `~` and `..` worked out but symbolic links kept as named."""
+    return Path(os.path.abspath(path.expanduser()))
+
+
+def monitor_home(config_file: Path | None = None) -> Path:
+    """The folder default paths are relative to: MONITOR_HOME, else the config file's folder, else the
+    current folder. One home, so that every command finds the same warehouse from wherever it is run."""
+    if os.environ.get("MONITOR_HOME"):
+        return absolute(Path(os.environ["MONITOR_HOME"]))
+    if config_file is not None:
+        return absolute(config_file).parent
+    return Path.cwd()
+
+
+class _TomlBesideItsFile(TomlConfigSettingsSource):
+    """A TOML file's relative paths are relative to its own folder, wherever the command is run from."""
+
+    def _read_file(self, file_path: Any) -> dict[str, Any]:
+        data: dict[str, Any] = super()._read_file(file_path)
+        folder = absolute(Path(file_path)).parent
+        for key in PATH_FIELDS:
+            if isinstance(data.get(key), str):
+                data[key] = os.path.normpath(folder / Path(data[key]).expanduser())
+        return data
 
 
 class Settings(BaseSettings):
@@ -96,6 +127,27 @@ class Settings(BaseSettings):
                 raise ValueError(f"URL {i + 1} ({mask_url(url)}) cannot be used: {problem}")
         return urls
 
+    @model_validator(mode="after")
+    def _absolute_paths(self) -> Settings:
+        """Paths given (options, variables) are relative to the current folder, as in a shell; defaults to
+        the home (monitor_home). The default seeds are the shipped ones when the home has none."""
+        home: Path | None = None
+        for key in PATH_FIELDS:
+            path = getattr(self, key)
+            if path is None or path.is_absolute():
+                continue
+            if key in self.model_fields_set:
+                setattr(self, key, absolute(path))
+                continue
+            if home is None:
+                toml = self.model_config.get("toml_file")
+                home = monitor_home(Path(toml) if isinstance(toml, str | Path) else None)
+            resolved = home / path
+            if key == "seeds" and not resolved.is_dir() and SHIPPED_SEEDS.is_dir():
+                resolved = SHIPPED_SEEDS
+            setattr(self, key, resolved)
+        return self
+
     @property
     def topic_path(self) -> Path:
         return self.topic_file or self.seeds / "topic.toml"
@@ -112,7 +164,7 @@ class Settings(BaseSettings):
         toml = settings_cls.model_config.get("toml_file")
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
         if toml:
-            sources.append(TomlConfigSettingsSource(settings_cls))
+            sources.append(_TomlBesideItsFile(settings_cls))
         return tuple(sources)
 
 
@@ -153,6 +205,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     config_file = config_file or (Path(os.environ["MONITOR_CONFIG"]) if os.environ.get("MONITOR_CONFIG") else None)
     cls: type[Settings] = Settings
     if config_file is not None:
+        config_file = absolute(config_file)
         if not config_file.is_file():
             raise ConfigError(f"config file {config_file} does not exist")
         config = SettingsConfigDict(**{**Settings.model_config, "toml_file": config_file})

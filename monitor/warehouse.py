@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import os
 import re
 import time
 from collections.abc import Iterator, Sequence
@@ -128,7 +129,10 @@ def connect(path: Path, *, read_only: bool = False, lock_timeout: float = 60.0) 
     """A connection to the warehouse, waiting up to `lock_timeout` s while another process holds it; a wait
     longer than a second is logged once (a WARNING: the CLI shows it), so a waiting command is not mute."""
     if read_only and not path.exists():
-        raise WarehouseError(f"warehouse {path} does not exist; run `monitor run` first")
+        raise WarehouseError(
+            f"warehouse {os.path.abspath(path)} does not exist; run `monitor run` first, or point at yours with "
+            "--db PATH or MONITOR_HOME (the folder holding warehouse/monitor.duckdb)"
+        )
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()

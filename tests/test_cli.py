@@ -90,7 +90,7 @@ def test_config_file_and_environment_layer(tmp_path, monkeypatch):
     config.write_text('db = "from-file.duckdb"\nfeeds = ["http://127.0.0.1/a.xml"]\nlock_timeout = 5\n')
     monkeypatch.setenv("MONITOR_LOCK_TIMEOUT", "7")
     settings = monitor.load_settings(config, db=Path("from-cli.duckdb"))
-    assert settings.db == Path("from-cli.duckdb")  # CLI beats file
+    assert settings.db == Path.cwd() / "from-cli.duckdb"  # CLI beats file (and is relative to the current folder)
     assert settings.lock_timeout == 7  # environment beats file
     assert settings.feeds == ["http://127.0.0.1/a.xml"]  # file beats defaults
     with pytest.raises(monitor.ConfigError, match="does not exist"):
@@ -124,8 +124,10 @@ def test_public_api_is_exactly_all():
         "notify",
         "pipeline",
         "profile",
+        "progress",
         "settings",
         "sources",
+        "terminal",
         "text",
         "topic",
         "upkeep",
