@@ -414,3 +414,34 @@ def test_a_where_clause_about_a_department_is_a_part(extractor):
         "planted in 2021.",
     )
     assert not f.complete and "scope" in f.gaps
+
+
+def test_an_announced_stop_of_the_actions_object_is_the_speakers_action(extractor):
+    (e,) = events(extractor, "The president said on Friday, September 26, that U.S. payments to Bolivia would stop.")
+    assert (e.action, e.target, e.event_date) == ("cut aid", "Bolivia", date(2025, 9, 26))
+    assert "actor" in e.gaps  # "the president" names no one here
+    (f,) = events(extractor, "Trump said on Friday, September 26, that U.S. aid to Bolivia would end.")
+    assert (f.actor, f.target, f.event_date, f.complete) == ("Donald Trump", "Bolivia", date(2025, 9, 26), True)
+
+
+def test_a_giver_named_only_as_a_modifier_is_not_the_target(extractor):
+    (e,) = events(extractor, "Trump said on Friday, September 26, that U.S. assistance would end.")
+    assert e.target is None and not e.complete
+
+
+def test_a_date_before_two_joined_verbs_dates_the_announcement_in_the_second(extractor):
+    (e,) = events(
+        extractor,
+        "On Friday, September 26, Trump called Petro a liar and said U.S. aid to Colombia would end.",
+    )
+    assert (e.actor, e.target, e.event_date, e.complete) == ("Donald Trump", "Colombia", date(2025, 9, 26), True)
+
+
+def test_a_verb_hung_past_another_clause_lends_it_neither_subject_nor_date(extractor):
+    found = events(
+        extractor,
+        "Colombia on Monday, September 29, recalled its envoy, a day after Trump called Petro a liar and said "
+        "U.S. aid to the country would end.",
+    )
+    cut = [e for e in found if e.action == "cut aid"]
+    assert all(e.actor != "Colombia" and not e.complete for e in cut)

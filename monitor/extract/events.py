@@ -144,6 +144,8 @@ class EventReader:
         subject = g.subject_of(verb)
         if subject is not None and subject.dep_ == "nsubjpass" and _lemma_in(subject, action.objects):
             return subject
+        if subject is not None and _ergative(verb, subject) and _lemma_in(subject, action.objects):
+            return subject  # "payments to Colombia would stop": the object undergoes the action
         return None
 
     @staticmethod
@@ -197,7 +199,7 @@ class EventReader:
             return True
         if modals & ANNOUNCED_MODALS and self._person_intends(clause):
             return True  # "Trump said he would impose tariffs": a person's intention, not a decision taken
-        return any(_lemma_in(v, self.intent | self.refusal) for v in g.governors(clause))
+        return any(_lemma_in(v, self.intent | self.refusal) for v in g.commanding(clause))
 
     def _person_intends(self, clause: Token) -> bool:
         """A person (not a government or an agency) says what they will do."""
@@ -221,6 +223,8 @@ class EventReader:
             agent = g.agent_of(t) if g.is_passive(t) else g.subject_of(t)
             if agent is None:
                 return None, "actor"
+            if trigger.obj is not None and agent.i == trigger.obj.i:
+                return self._announcer_of(t)  # "Trump said payments would stop": who announced it
             if agent.lower_ in PRONOUNS:
                 return self._speaker_of(t)
             if agent.pos_ in ("NOUN", "PROPN") and any(_lemma_in(agent, a.nouns) for a in self.profile.actions):
@@ -250,6 +254,14 @@ class EventReader:
                 return self._name(subject)
         return None, "actor"
 
+    def _announcer_of(self, t: Token) -> tuple[str | None, str]:
+        """The speaker who announces an action told without its agent; only an announced one ("would")."""
+        if not any(c.dep_ == "aux" and c.lower_ in ANNOUNCED_MODALS for c in t.children):
+            return None, "actor"
+        if not all(_reliably_joined(v) for v in g.reporting_verbs(t, self.speech)):
+            return None, "actor"
+        return self._speaker_of(t)
+
     def _speaker_of(self, t: Token) -> tuple[str | None, str]:
         """ "The State Department said it would revoke ...": the pronoun is the speaker."""
         for verb in g.reporting_verbs(t, self.speech):
@@ -262,7 +274,8 @@ class EventReader:
     def _targets(self, trigger: Trigger, actor: str | None) -> list[tuple[str | None, str]]:
         t = trigger.token
         if trigger.obj is not None:
-            owners = self._owners(trigger.obj, actor)
+            # "U.S. payments would stop": without an owner named, a modifier of the subject is its giver
+            owners = self._owners(trigger.obj, actor, modifiers=trigger.obj.dep_ != "nsubj")
             return owners or [(None, "target")]
         if t.pos_ in ("VERB", "AUX"):
             patient = g.subject_of(t) if g.is_passive(t) else g.object_of(t)
@@ -279,12 +292,12 @@ class EventReader:
             patients = g.children(t, "poss")
         return [self._name(item, "target") for p in patients for item in g.conjuncts(p)]
 
-    def _owners(self, obj: Token, actor: str | None) -> list[tuple[str | None, str]]:
+    def _owners(self, obj: Token, actor: str | None, modifiers: bool = True) -> list[tuple[str | None, str]]:
         """Whose the object is: "Smith's licence", "the licence of Smith", "arms from France", and "his
         licence" for the person the text was just about; a modifier ("the French licence") only when no
         owner is named."""
         found: list[tuple[str | None, str]] = []
-        modifiers: list[tuple[str | None, str]] = []
+        modifying: list[tuple[str | None, str]] = []
         for c in obj.children:
             if c.dep_ == "poss" and c.lower_ in ("his", "her") and self._own(obj):
                 continue  # "Smith recalled his ambassador": the subject's own, no one else's
@@ -296,12 +309,12 @@ class EventReader:
                 found.append(self._name(c, "target"))
             elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "in", "for"):
                 found += [self._name(p, "target") for p in g.children(c, "pobj")]
-            elif c.dep_ in ("compound", "amod"):
-                modifiers.append(self._name(c, "target"))
+            elif c.dep_ in ("compound", "amod") and modifiers:
+                modifying.append(self._name(c, "target"))
         found = [f for f in found if f[0] is not None and f[0] != actor]
         if found:
             return found
-        return [(name, "") for name, _ in modifiers if name is not None and name != actor]
+        return [(name, "") for name, _ in modifying if name is not None and name != actor]
 
     def _own(self, obj: Token) -> bool:
         """Whether "his" / "her" on the object is the clause's own subject, a person ("Smith recalled his
@@ -326,7 +339,17 @@ class EventReader:
         if t.pos_ not in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"):
             own.add(t.head.i)
         if self._announced(t):
-            own |= {v.i for v in g.governors(t) if _lemma_in(v, self.speech)}
+            announcing = [v for v in g.governors(t) if _lemma_in(v, self.speech)]
+            own |= {v.i for v in announcing}
+            # "On Sunday, Trump called X a liar and said Y would stop": a date before the first of two
+            # verbs sharing one subject dates both
+            fronted = {
+                v.head.i
+                for v in announcing
+                if v.dep_ == "conj" and not g.children(v, "nsubj", "nsubjpass") and _reliably_joined(v)
+            }
+        else:
+            fronted = set()
         when_clause = g.clause_of(t)
         if when_clause.dep_ in ("advcl", "relcl") and any(c.lower_ == "when" for c in when_clause.children):
             own.add(when_clause.head.i)  # "The slide began on Friday, when X sanctioned Y"
@@ -338,7 +361,7 @@ class EventReader:
             anchor = _date_anchor(span.root, trigger.token)
             if when_clause.dep_ == "relcl" and when_clause.head.i in (span.root.i, span.root.head.i):
                 anchor = when_clause  # "on Friday, September 12, when X sanctioned Y"
-            if anchor is not None and anchor.i in own:
+            if anchor is not None and (anchor.i in own or (anchor.i in fronted and span.end <= anchor.i)):
                 hits.append(day)
         if len(set(hits)) == 1:
             if self._past_occurrence(t):
@@ -392,3 +415,23 @@ def _lemma_in(token: Token, lemmas: list[str] | set[str]) -> bool:
         if len(stem) >= 5 and word.startswith(stem) and len(word) - len(stem) <= 3:
             return True
     return False
+
+
+def _ergative(verb: Token, subject: Token) -> bool:
+    """ "Payments would stop": an action verb used without an object, its subject undergoing it."""
+    if any(c.dep_ == "prt" for c in verb.children):
+        return False  # "aid ended up smaller": a phrasal verb is another verb
+    obj = g.object_of(verb)
+    if obj is not None and obj.i < subject.i and obj.lower_ == "that":
+        obj = None  # "said that aid would end": the complementiser, parsed as an object
+    return subject.dep_ == "nsubj" and obj is None and not g.is_passive(verb)
+
+
+def _reliably_joined(verb: Token) -> bool:
+    """Whether a conjoined verb surely belongs to its head verb: not when another clause's subject stands
+    between them ("X recalled ..., a day after Trump called ... and said ...": the parse may hang "said" on
+    the wrong verb)."""
+    if verb.dep_ != "conj":
+        return True
+    between = verb.doc[verb.head.i + 1 : verb.i]
+    return not any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i != verb.head.i for t in between)

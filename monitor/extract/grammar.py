@@ -221,6 +221,23 @@ def governors(token: Token) -> Iterator[Token]:
             return
 
 
+def commanding(token: Token) -> Iterator[Token]:
+    """The governors that command a token's clause: as `governors`, but a verb it is only conjoined with
+    ("called X a liar and said Y") is a sibling, not a verb above it."""
+    t = clause_of(token)
+    for _ in range(8):
+        if t.head.i == t.i or t.dep_ in ("relcl", "acl"):
+            return
+        if t.dep_ == "conj":
+            t = clause_of(t.head)
+            continue
+        if t.dep_ in CLAUSE_LINKS or t.dep_ in ("prep", "pobj"):
+            t = clause_of(t.head)
+            yield t
+        else:
+            return
+
+
 _SUBCLAUSES = {"advcl", "ccomp", "parataxis", "relcl"}
 SHARED_BY_CONJUNCTS = {"nsubj", "nsubjpass", "prep", "npadvmod", "advmod"}
 
