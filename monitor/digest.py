@@ -135,8 +135,9 @@ class Digest:
             last = _when(self.last_polled)
             return f"Nothing new from {window}: no article stored, no alert, no failure (last poll {last})."
         failing = sum(f.state == "failing" for f in self.feeds)
+        copies = _count(self.near_copies, "near-copy")
         parts = [
-            _count(self.articles, "article") + f" new ({self.on_topic} on topic, {self.near_copies} near-copies)",
+            _count(self.articles, "article") + f" new ({self.on_topic} on topic, {copies})",
             _count(len(self.alerts), "alert"),
             _count(len(self.figures), "figure"),
             _count(failing, "feed") + " failing",
@@ -146,7 +147,8 @@ class Digest:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {noun if n == 1 else plural}"
 
 
 def _when(value: datetime | None) -> str:
