@@ -42,7 +42,7 @@ def test_readme_lists_every_setting_with_its_variable_key_and_default():
     assert set(fields) - set(listed) == set(), "settings missing from the README's reference"
     assert set(listed) - set(fields) == set(), "the README lists settings that do not exist"
     for name, field in fields.items():
-        key, variable, _type, default, meaning = listed[name]
+        _key, variable, _type, default, meaning = listed[name]
         assert variable == f"`MONITOR_{name.upper()}`", name
         default_value = field.default_factory() if field.default_factory else field.default
         assert default == _shown(default_value), (name, default)
