@@ -15,6 +15,7 @@ from prefect import flow, serve
 from prefect.deployments.runner import RunnerDeployment
 from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
 
+from flows.digest_flow import digest_deployments
 from flows.monitor_flow import monitor_pass
 from monitor.feed_health import report_feed_health
 from monitor.outbox import deliver_detached
@@ -48,9 +49,13 @@ def build_deployments(settings: Settings, overrides: dict[str, Any], config: str
         triggers=[DeploymentEventTrigger(expect={ALERT_RAISED}, name="deliver on alert")],
     )
     # to_deployment is sync here (called outside an event loop); its annotation also allows a coroutine
-    return [cast(RunnerDeployment, poll), cast(RunnerDeployment, deliver)]
+    return [
+        cast(RunnerDeployment, poll),
+        cast(RunnerDeployment, deliver),
+        *digest_deployments(settings, overrides, config),
+    ]
 
 
 def serve_monitor(settings: Settings, overrides: dict[str, Any], config: str | None) -> None:
-    """Serve both deployments from this process until it is stopped."""
+    """Serve the deployments from this process until it is stopped."""
     serve(*build_deployments(settings, overrides, config))

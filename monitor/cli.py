@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor import export, notify, upkeep
+from monitor.contradict import read_explanation
 from monitor.errors import MonitorError
 from monitor.masking import safe_text, safe_url
 from monitor.models import PassSummary
@@ -246,11 +247,59 @@ def explain(
     aid, kind, summary, url, prior_url, new_ev, prior_ev, explanation, confidence = rows[0]
     console.print(f"alert {aid} ({kind}, confidence {confidence:.2f})", markup=False)
     console.print(summary, markup=False)
-    new_read, _, rest = explanation.partition(" | stored: ")
-    prior_read, _, why = rest.partition(" | ")
-    console.print(f"\nnew    {url}\n  read as  {new_read.removeprefix('new: ')}\n  sentence “{new_ev}”", markup=False)
-    console.print(f"\nstored {prior_url}\n  read as  {prior_read}\n  sentence “{prior_ev}”", markup=False)
-    console.print(f"\nwhy the same thing: {why}", markup=False)
+    reading = read_explanation(explanation)
+    console.print(f"\nnew    {url}\n  read as  {reading.new}\n  sentence “{new_ev}”", markup=False)
+    console.print(f"\nstored {prior_url}\n  read as  {reading.stored}\n  sentence “{prior_ev}”", markup=False)
+    console.print(f"\nwhy the same thing: {reading.why}", markup=False)
+
+
+@app.command(name="digest")
+def digest_cmd(
+    since: Annotated[
+        str | None, typer.Option(help="window before now: 90m, 24h, 7d [default: digest_since, 24h]")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="markdown or html [default: from --output, else markdown]")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write to this file instead of stdout")] = None,
+    send: Annotated[bool, typer.Option("--send", help="also send it to the notification URLs")] = False,
+    send_empty: Annotated[bool, typer.Option("--send-empty", help="send it even when nothing is new")] = False,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """What a window brought: new alerts with both sentences, figures by metric, feed health, failed pages."""
+    from monitor import digest
+
+    settings = _settings(config, db=db, digest_since=since, digest_send_empty=send_empty or None)
+    html_file = output is not None and output.suffix.lower() in (".html", ".htm")
+    chosen = fmt or ("html" if html_file else "markdown")
+    if chosen not in digest.FORMATS:
+        err.print(f"unknown format {chosen!r}; use one of {', '.join(digest.FORMATS)}", markup=False)
+        raise typer.Exit(2)
+    if send and not settings.notify_urls:
+        err.print("no notification URLs configured (MONITOR_NOTIFY_URLS or notify_urls in --config)")
+        raise typer.Exit(2)
+    try:
+        result = digest.build(settings, digest.parse_window(settings.digest_since))
+    except MonitorError as exc:
+        raise _fail(exc) from exc
+    text = digest.render(result, chosen)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote the digest to {output}", markup=False)
+    else:  # data as stored: no markup, no emoji codes, no highlighting, no wrapping
+        console.print(text, end="", markup=False, emoji=False, highlight=False, soft_wrap=True)
+    if not send:
+        return
+    sent = digest.send(result, settings, send_empty=settings.digest_send_empty)
+    if result.empty and not settings.digest_send_empty:
+        err.print("nothing new: not sent (--send-empty sends it anyway)", markup=False)
+        return
+    err.print(f"sent the digest to {sent.sent} of {len(settings.notify_urls)} URL(s)", markup=False)
+    for line in sent.errors:
+        err.print(f"not sent: {line}", markup=False)
+    if sent.errors:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -363,12 +412,17 @@ def serve(
     feed: FeedOpt = None,
     interval: Annotated[float | None, typer.Option(help="seconds between passes (MONITOR_POLL_INTERVAL)")] = None,
     cron: Annotated[str | None, typer.Option(help="cron schedule instead of an interval (MONITOR_POLL_CRON)")] = None,
+    digest: Annotated[
+        str | None, typer.Option("--digest", help='cron schedule of the digest, e.g. "0 7 * * *" (MONITOR_DIGEST_CRON)')
+    ] = None,
 ) -> None:
-    """Serve the Prefect deployments: a scheduled pass, and alert delivery triggered by its events.
+    """Serve the Prefect deployments: a scheduled pass, alert delivery triggered by its events, a digest.
 
     Needs a Prefect server (PREFECT_API_URL); see "Run it as a service" in the README.
     """
-    settings = _settings(config, db=db, seeds=seeds, feeds=feed or None, poll_interval=interval, poll_cron=cron)
+    settings = _settings(
+        config, db=db, seeds=seeds, feeds=feed or None, poll_interval=interval, poll_cron=cron, digest_cron=digest
+    )
     from prefect.settings import get_current_settings
 
     if not get_current_settings().api.url:
@@ -380,7 +434,7 @@ def serve(
         raise typer.Exit(2)
     from flows.deployments import serve_monitor
 
-    overrides = _overrides(db=db, seeds=seeds, feeds=feed, poll_interval=interval, poll_cron=cron)
+    overrides = _overrides(db=db, seeds=seeds, feeds=feed, poll_interval=interval, poll_cron=cron, digest_cron=digest)
     serve_monitor(settings, overrides, str(absolute(config)) if config else None)
 
 

@@ -64,6 +64,23 @@ class Conflict:
     explanation: str = ""
 
 
+@dataclass(frozen=True)
+class Reading:
+    """An alert's explanation in its three parts: how the new claim and the stored one were read, and why
+    they were judged to be about the same thing (`monitor explain` and the digest lay them out)."""
+
+    new: str
+    stored: str
+    why: str
+
+
+def read_explanation(explanation: str) -> Reading:
+    """Split an explanation written as "new: … | stored: … | why" (the conflicts below write it so)."""
+    new, _, rest = explanation.partition(" | stored: ")
+    stored, _, why = rest.partition(" | ")
+    return Reading(new.removeprefix("new: "), stored, why)
+
+
 def _interval(low: float, high: float, unit: str) -> str:
     return f"[{low:,.6g}, {high:,.6g}) {unit}"
 

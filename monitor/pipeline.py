@@ -155,12 +155,20 @@ def should_try(state: FailureState | None, settings: Settings, now: datetime) ->
     that doubles each time, until `give_up_after` from the first; any other up to `max_fetch_attempts`."""
     if state is None:
         return True
-    if not state.transient:
-        return state.attempts < settings.max_fetch_attempts
-    if now - state.first_at > timedelta(seconds=settings.give_up_after):
+    if given_up(state, settings, now):
         return False
+    if not state.transient:
+        return True
     wait = min(settings.retry_delay * 2 ** max(0, state.attempts - 1), 86_400.0)
     return now - state.last_at >= timedelta(seconds=wait)
+
+
+def given_up(state: FailureState, settings: Settings, now: datetime) -> bool:
+    """Whether no pass will fetch a failed page again: `max_fetch_attempts` spent on a lasting failure, or
+    `give_up_after` passed since the first of transient ones (the digest names such pages as skipped)."""
+    if not state.transient:
+        return state.attempts >= settings.max_fetch_attempts
+    return now - state.first_at > timedelta(seconds=settings.give_up_after)
 
 
 def batches(todo: Plan, size: int) -> Iterator[tuple[list[Document], list[FeedEntry]]]:

@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -102,6 +103,11 @@ class Settings(BaseSettings):
     poll_cron: str | None = Field(None, description="cron schedule; replaces poll_interval")
     feed_stale_after: float = Field(86400.0, gt=0, description="seconds without news before a feed is stale")
 
+    digest_since: str = Field("24h", description="window of a digest: minutes, hours or days, e.g. 90m, 24h, 7d")
+    digest_cron: str | None = Field(None, description="cron schedule on which `monitor serve` sends the digest")
+    digest_timezone: str = Field("UTC", description="timezone of digest_cron, an IANA name such as Europe/Paris")
+    digest_send_empty: bool = Field(False, description="send the scheduled digest when the window brought nothing")
+
     @field_validator("feeds")
     @classmethod
     def _feeds_are_web_addresses(cls, feeds: list[str]) -> list[str]:
@@ -147,6 +153,44 @@ class Settings(BaseSettings):
                 resolved = SHIPPED_SEEDS
             setattr(self, key, resolved)
         return self
+
+    @field_validator("digest_since")
+    @classmethod
+    def _window_is_readable(cls, since: str) -> str:
+        """A window the digest cannot read would fail every scheduled digest."""
+        from monitor.digest import parse_window
+
+        try:
+            parse_window(since)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return since
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _cron_is_valid(cls, cron: str | None) -> str | None:
+        """Checked with Prefect's own reading of cron, which runs the schedule; imported only when one is set."""
+        if cron is None:
+            return None
+        from prefect.client.schemas.schedules import CronSchedule
+
+        try:
+            CronSchedule(cron=cron)
+        except ValueError:
+            raise ValueError(
+                f"{cron!r} is not a cron expression: five fields, minute hour day-of-month month day-of-week, "
+                'e.g. "0 7 * * *" for 07:00 every day'
+            ) from None
+        return cron
+
+    @field_validator("digest_timezone")
+    @classmethod
+    def _timezone_is_known(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {name!r}; use an IANA name such as UTC or Europe/Paris") from None
+        return name
 
     @property
     def topic_path(self) -> Path:

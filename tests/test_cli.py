@@ -113,6 +113,7 @@ def test_public_api_is_exactly_all():
         "cli",
         "address_guard",
         "export",
+        "digest",
         "contradict",
         "dedup",
         "outbox",
