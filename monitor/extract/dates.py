@@ -59,7 +59,7 @@ _YEAR = re.compile(
     r"(?P<year>(?:19|20)\d{2})(?!\d|,\d)",
     re.IGNORECASE,
 )
-# "since Plan Colombia began in 2000", "since he took office in August 2022": a running period from that year
+# "since the aid plan began in 2000", "since he took office in August 2022": a running period from that year
 _SINCE_CLAUSE = re.compile(
     r"\bsince\s+(?:[A-Za-z][\w.'’-]*\s+){1,6}?(?:in|on)\s+(?:(?:early|late|mid-?)\s*)?"
     rf"(?:(?:{_MONTH_RE})\.?\s+(?:\d{{1,2}},?\s+)?)?(?P<year>(?:19|20)\d{{2}})(?!\d)",

@@ -145,7 +145,7 @@ class EventReader:
         if subject is not None and subject.dep_ == "nsubjpass" and _lemma_in(subject, action.objects):
             return subject
         if subject is not None and _ergative(verb, subject) and _lemma_in(subject, action.objects):
-            return subject  # "payments to Colombia would stop": the object undergoes the action
+            return subject  # "payments to Peru would stop": the object undergoes the action
         return None
 
     @staticmethod

@@ -268,8 +268,8 @@ class FigureExtractor:
 
     @staticmethod
     def _with_since_clauses(doc: Doc | None, inside: Callable[[int], bool]) -> Callable[[int], bool]:
-        """A "since ..." clause on the number's clause sets its running period ("$14 billion since Plan
-        Colombia began in 2000"), though it is a clause of its own."""
+        """A "since ..." clause on the number's clause sets its running period ("$14 billion since the aid
+        plan began in 2000"), though it is a clause of its own."""
         if doc is None or not doc.has_annotation("DEP"):
             return inside
         marks = {
@@ -427,7 +427,7 @@ class FigureExtractor:
     @staticmethod
     def _where_antecedents(verb: Token) -> set[str]:
         """The place a "where" clause is about, with the phrase it sits in: "Nariño, the department with
-        the most coca in Colombia, where 40,000 hectares were planted" is about the department."""
+        the most wheat in the country, where 40,000 hectares were planted" is about the province."""
         if verb.dep_ != "relcl" or not any(c.lower_ == "where" for c in verb.children):
             return set()
         words, t = set(), verb.head

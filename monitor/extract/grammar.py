@@ -122,7 +122,7 @@ def named_actor(
         if referents and _bare_title(token) and token.lemma_.lower() in referents:
             return referents[token.lemma_.lower()], ""
         for name in (c for c in token.children if c.dep_ == "appos"):
-            named = _named_at_head(actor_index, name)  # "The country's president, Gustavo Petro, said"
+            named = _named_at_head(actor_index, name)  # "The country's president, John Smith, said"
             if named is not None:
                 return named, ""
         return None, "unknown"
@@ -133,8 +133,8 @@ def named_actor(
 
 
 def _named_at_head(actor_index: PhraseIndex, token: Token) -> str | None:
-    """The actor whose name is the phrase's head word ("Gustavo Petro"), not one it only mentions ("an ally
-    of Petro")."""
+    """The actor whose name is the phrase's head word ("John Smith"), not one it only mentions ("an ally
+    of Smith")."""
     span = phrase(token)
     for m in actor_index.find(span.text):
         if span.start_char + m.start <= token.idx < span.start_char + m.end:

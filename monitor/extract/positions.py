@@ -207,12 +207,12 @@ class PositionReader:
                 return t, polarity * self._negation(t)
             if link == "nsubj" and t.lemma_ == "be":
                 judged = self._judgement(t)
-                if judged:  # "decertification was an interference", "the strikes are illegal, she said"
+                if judged:  # "the embargo was an interference", "the strikes are illegal, she said"
                     return t, judged * self._negation(t)
             if link == "nsubj":
                 return None
             if link == "compound" and t.lemma_.lower() in self.carriers:
-                continue  # "opposition to coca eradication efforts": the efforts are the eradication
+                continue  # "opposition to crop eradication efforts": the efforts are the eradication
             if link == "dobj" and t.pos_ == "VERB":
                 judged = self._complement_polarity(t)
                 if judged:  # "called the strikes murder", "described the policy as a failure"
