@@ -83,3 +83,10 @@ def test_whole_numbers_one_apart_cannot_round_the_same_value():
     ten, eleven, ten_four = fig(10, 9.5, 10.5), stored(11, 10.5, 11.5), stored(10.4, 10.35, 10.45)
     assert contradict.figure_conflict(ten, eleven) is not None
     assert contradict.figure_conflict(ten, ten_four) is None
+
+
+def test_a_conflict_without_a_period_never_says_in_none():
+    conflict = contradict.figure_conflict(fig(10, 9.5, 10.5, period=None), stored(20, 19.5, 20.5))
+    assert conflict is not None
+    line = contradict.summarise([conflict], "A", "B")
+    assert "None" not in line and "None" not in conflict.what and "not stated" in conflict.explanation
