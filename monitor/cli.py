@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from monitor import export, notify, upkeep
+from monitor import export, lifeline, notify, upkeep
 from monitor.errors import MonitorError
 from monitor.masking import safe_text, safe_url
 from monitor.models import PassSummary
@@ -82,21 +82,31 @@ def run(
     """Run one monitoring pass: seeds and feeds in, warehouse updated, alerts delivered and printed."""
     settings = _settings(config, db=db, seeds=seeds, feeds=feed or None)
     try:
-        if no_prefect:
-            from monitor.pipeline import run_pass
+        with lifeline.stop_on_signals():
+            if no_prefect:
+                from monitor.pipeline import run_pass
 
-            summary = run_pass(settings)
-        else:
-            os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-            os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-            from flows.monitor_flow import monitor_pass
+                summary = run_pass(settings)
+            else:
+                os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+                os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+                from flows.server import connect
 
-            _leave_monitor_errors_to_us()
-            summary = monitor_pass(
-                overrides=_overrides(db=db, seeds=seeds, feeds=feed), config=str(config) if config else None
-            )
+                connect()
+                from flows.monitor_flow import monitor_pass
+
+                _leave_monitor_errors_to_us()
+                summary = monitor_pass(
+                    overrides=_overrides(db=db, seeds=seeds, feeds=feed), config=str(config) if config else None
+                )
     except MonitorError as exc:
         raise _fail(exc) from exc
+    except lifeline.Terminated as exc:
+        err.print(
+            f"[red]error:[/red] monitor run was stopped by {exc}; what the pass stored is kept and the next pass "
+            "does the rest" + ("" if no_prefect else " (its flow run, if it had begun, is marked Crashed)")
+        )
+        raise typer.Exit(exc.exit_code) from None
     print_summary(summary)
     feed_failures = {f.url for f in summary.failures if f.stage == "feed"}
     if settings.feeds and feed_failures >= set(settings.feeds):
@@ -109,8 +119,9 @@ def _subclasses(cls: type[Exception]) -> list[type[Exception]]:
 
 
 class _ReportedByUs(logging.Filter):
-    """Drops Prefect's report of a run that failed with a MonitorError: its traceback runs to 80 lines, and
-    `monitor run` prints the error itself, in one line. Other exceptions keep their traceback."""
+    """Drops Prefect's report of a run that failed with a MonitorError (its traceback runs to 80 lines) or
+    that was stopped by a signal ("Crash detected! … aborted by a termination signal", per task and flow):
+    `monitor run` says either itself, in one line. Other exceptions keep their traceback."""
 
     names = frozenset(cls.__name__ for cls in _subclasses(MonitorError))
 
@@ -118,6 +129,8 @@ class _ReportedByUs(logging.Filter):
         if record.exc_info and isinstance(record.exc_info[1], MonitorError):
             return False
         message = record.getMessage()  # a task's "Finished in state Failed('… exception WarehouseError: …')"
+        if "aborted by a termination signal" in message:
+            return False
         return not any(f"exception {name}:" in message for name in self.names)
 
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from monitor import lifeline
 from monitor.dedup import fingerprint, signature
 from monitor.errors import MonitorError, SourceError
 from monitor.extract import ClaimExtractor, extract_page
@@ -272,8 +273,12 @@ def analyse(docs: list[Document], settings: Settings) -> Analysed:
     topic_path = str(settings.topic_path)
     workers = settings.extract_workers or os.cpu_count() or 1
     if len(docs) >= PARALLEL_EXTRACT_MIN and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # the workers end with the pass, even a killed one; a stopped pass drops the work not yet begun
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=lifeline.worker_initializer)
+        try:
             outcomes = list(pool.map(_analyse_safely, docs, [topic_path] * len(docs), chunksize=8))
+        finally:
+            pool.shutdown(cancel_futures=True)
     else:
         outcomes = [_analyse_safely(d, topic_path) for d in docs]
     result = Analysed()
