@@ -355,15 +355,20 @@ def serve(
     """
     settings = _settings(config, db=db, seeds=seeds, feeds=feed or None, poll_interval=interval, poll_cron=cron)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from prefect.settings import get_current_settings
+    from flows.server import check, configured_url
 
-    if not get_current_settings().api.url:
+    url = configured_url()
+    if not url:
         err.print(
             "[red]error:[/red] monitor serve needs a Prefect server, or its schedules and triggers die with "
             "this process's temporary one. Start one with `prefect server start`, then "
             "`export PREFECT_API_URL=http://127.0.0.1:4200/api` and run `monitor serve` again."
         )
         raise typer.Exit(2)
+    try:
+        check(url, "start it with `prefect server start`")
+    except MonitorError as exc:
+        raise _fail(exc) from exc
     from flows.deployments import serve_monitor
 
     overrides = _overrides(db=db, seeds=seeds, feeds=feed, poll_interval=interval, poll_cron=cron)
