@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -240,6 +241,17 @@ def test_a_prefect_server_that_does_not_answer_is_named_in_one_line(command, adv
     assert f"no Prefect server at {url} (PREFECT_API_URL): nothing answers" in lines[0]
     assert lines[0].endswith(advice)
     assert not db.exists()  # refused before any work
+
+
+def test_monitor_run_from_the_tests_leaves_the_users_prefect_home_alone(tmp_path, seeds_dir):
+    """The tests' flow runs go to the session's own PREFECT_HOME (tests/conftest.py), not into the user's
+    ~/.prefect, whose database a local `monitor run` or server shares."""
+    home = tmp_path / "home"
+    home.mkdir()
+    proc = _monitor("run", "--db", str(tmp_path / "w.duckdb"), "--seeds", str(seeds_dir), HOME=str(home))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert not (home / ".prefect").exists()
+    assert (Path(os.environ["PREFECT_HOME"]) / "prefect.db").is_file()
 
 
 # ---------------------------------------------------------------- a busy warehouse
