@@ -82,9 +82,8 @@ class LocalServer:
     def __init__(self) -> None:
         from prefect.settings import get_current_settings
 
-        deadline = time.monotonic() + max(
-            STARTUP_DEADLINE, get_current_settings().server.ephemeral.startup_timeout_seconds
-        )
+        self.patience = max(STARTUP_DEADLINE, get_current_settings().server.ephemeral.startup_timeout_seconds)
+        deadline = time.monotonic() + self.patience
         env = dict(os.environ, PREFECT_UI_ENABLED="false")
         self.proc = subprocess.Popen(
             [*SERVER, str(os.getpid())], env=env, stdout=subprocess.PIPE, text=True, start_new_session=True
@@ -102,14 +101,14 @@ class LocalServer:
     def _wait_until_healthy(self, deadline: float) -> None:
         while self.proc.poll() is None and time.monotonic() < deadline:
             try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}/health", timeout=2, trust_env=False).status_code == 200:  # no proxy
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
         if self.proc.poll() is not None:
             raise PrefectUnavailable(f"the temporary Prefect server ended while starting (exit {self.proc.returncode})")
-        raise PrefectUnavailable(f"the temporary Prefect server did not answer within {STARTUP_DEADLINE:.0f} s")
+        raise PrefectUnavailable(f"the temporary Prefect server did not answer within {self.patience:.0f} s")
 
     def stop(self) -> None:
         """SIGTERM to the server's session, then SIGKILL if it has not ended within lifeline.GRACE."""
