@@ -3,8 +3,8 @@
 A pass told to stop (SIGTERM from `timeout`, cron or a service manager) stops as an exception, so that
 Prefect records its flow run as Crashed and every `finally` runs. A pass killed with SIGKILL cleans up
 nothing: the processes it started (its Prefect server, its analysis workers) watch their parent and end
-themselves when it is gone. Only the delivery relay outlives a pass, on purpose (monitor.outbox), and
-only until it has recorded the message it is sending.
+themselves when it is gone. Only the delivery relay outlives a killed pass, on purpose (monitor.outbox):
+it finishes the delivery it began, each message within notify_timeout, and records it.
 """
 
 from __future__ import annotations
