@@ -1,8 +1,14 @@
 """Deployments for running the monitor as a service (`monitor serve`, or prefect.yaml with workers).
 
 - `poll`: the monitoring pass on an interval or a cron schedule, leaving delivery to
-- `deliver`: alert delivery and feed-health notices, run by Prefect whenever a pass emits
-  `monitor.alert.raised` (a DeploymentEventTrigger), and after every pass for feed health.
+- `deliver`: alert delivery and feed-health notices, run by Prefect (DeploymentEventTriggers) whenever a
+  pass emits `monitor.alert.raised`, and after every pass (`monitor.pass.completed`): a feed's health
+  changes without any alert, and an alert whose delivery failed is due again by its backoff, not when the
+  next alert comes.
+
+The pass's end is an event of our own, not Prefect's `prefect.flow-run.Completed`: Prefect holds a state
+event until the one it follows has arrived, and runs made by the scheduler never emit their Scheduled
+event, so a trigger on Completed fires only when Prefect gives up waiting (15 minutes in Prefect 3.8).
 """
 
 from __future__ import annotations
@@ -16,13 +22,12 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.events.schemas.deployment_triggers import DeploymentEventTrigger
 
 from flows.digest_flow import digest_deployments
-from flows.monitor_flow import monitor_pass
+from flows.monitor_flow import PASS_COMPLETED, monitor_pass
 from monitor.feed_health import report_feed_health
 from monitor.outbox import deliver_detached
 from monitor.settings import Settings, load_settings
 
 ALERT_RAISED = "monitor.alert.raised"
-PASS_DONE = "prefect.flow-run.Completed"
 
 
 @flow(name="monitor-deliver", log_prints=False)
@@ -45,8 +50,11 @@ def build_deployments(settings: Settings, overrides: dict[str, Any], config: str
     deliver = deliver_alerts.to_deployment(
         name="deliver",
         parameters=parameters,
-        description=f"delivers alerts; triggered by {ALERT_RAISED}",
-        triggers=[DeploymentEventTrigger(expect={ALERT_RAISED}, name="deliver on alert")],
+        description=f"delivers alerts and feed-health notices; triggered by {ALERT_RAISED} and {PASS_COMPLETED}",
+        triggers=[
+            DeploymentEventTrigger(expect={ALERT_RAISED}, name="deliver on alert"),
+            DeploymentEventTrigger(expect={PASS_COMPLETED}, name="deliver after a pass"),
+        ],
     )
     # to_deployment is sync here (called outside an event loop); its annotation also allows a coroutine
     return [

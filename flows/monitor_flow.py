@@ -13,6 +13,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
+from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from monitor import pipeline
@@ -24,6 +25,9 @@ from monitor.outbox import Delivery, deliver_detached
 from monitor.profile import load_profile
 from monitor.settings import Settings, load_settings
 from monitor.sources import FeedEntry
+
+# Emitted at the end of every pass: the deliver deployment (flows/deployments.py) runs on it.
+PASS_COMPLETED = "monitor.pass.completed"
 
 # Tasks carry whole pages between them: no input hashing for cache keys, no result persistence.
 COARSE: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -106,7 +110,7 @@ def _artifact(summary: PassSummary) -> str:
 def monitor_pass(
     overrides: dict[str, Any] | None = None, config: str | None = None, deliver: bool = True
 ) -> PassSummary:
-    """One monitoring pass; emits monitor.article.ingested and monitor.alert.raised events.
+    """One monitoring pass; emits monitor.article.ingested, monitor.alert.raised and, last, monitor.pass.completed.
 
     `deliver=False` leaves delivery to the deployment that monitor.alert.raised triggers (monitor serve).
     """
@@ -141,4 +145,9 @@ def monitor_pass(
         summary.notify_errors = delivery.errors
         report_feed_health(settings)
     create_markdown_artifact(key="monitor-pass", markdown=_artifact(summary), description="monitoring pass summary")
+    emit_event(
+        PASS_COMPLETED,
+        resource={"prefect.resource.id": f"monitor.pass.{flow_run.id}"},
+        payload={"articles_new": summary.articles_new, "alerts": len(summary.alerts), "failed": len(summary.failures)},
+    )
     return summary

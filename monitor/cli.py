@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from monitor import export, notify, upkeep
+from monitor import export, lifeline, notify, upkeep
 from monitor.contradict import read_explanation
 from monitor.errors import MonitorError
 from monitor.masking import safe_text, safe_url
@@ -97,23 +97,33 @@ def run(
     """Run one monitoring pass: seeds and feeds in, warehouse updated, alerts delivered and printed."""
     settings = _settings(config, db=db, seeds=seeds, feeds=feed or None)
     try:
-        if no_prefect:
-            from monitor.pipeline import run_pass
+        with lifeline.stop_on_signals():
+            if no_prefect:
+                from monitor.pipeline import run_pass
 
-            with progress_shown(err):
-                summary = run_pass(settings)
-        else:
-            os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-            with progress_shown(err, "starting Prefect (its temporary server takes 10–20 s)"):
-                from flows.monitor_flow import monitor_pass
+                with progress_shown(err):
+                    summary = run_pass(settings)
+            else:
+                os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+                with progress_shown(err, "starting Prefect (its temporary server takes 10–20 s)"):
+                    from flows.server import connect
 
-                _leave_monitor_errors_to_us()
-                summary = monitor_pass(
-                    overrides=_overrides(db=db, seeds=seeds, feeds=feed),
-                    config=str(absolute(config)) if config else None,
-                )
+                    connect()
+                    from flows.monitor_flow import monitor_pass
+
+                    _leave_monitor_errors_to_us()
+                    summary = monitor_pass(
+                        overrides=_overrides(db=db, seeds=seeds, feeds=feed),
+                        config=str(absolute(config)) if config else None,
+                    )
     except MonitorError as exc:
         raise _fail(exc) from exc
+    except lifeline.Terminated as exc:
+        err.print(
+            f"[red]error:[/red] monitor run was stopped by {exc}; what the pass stored is kept and the next pass "
+            "does the rest" + ("" if no_prefect else " (its flow run, if it had begun, is marked Crashed)")
+        )
+        raise typer.Exit(exc.exit_code) from None
     print_summary(summary, settings.db)
     feed_failures = {f.url for f in summary.failures if f.stage == "feed"}
     if settings.feeds and feed_failures >= set(settings.feeds):
@@ -126,8 +136,9 @@ def _subclasses(cls: type[Exception]) -> list[type[Exception]]:
 
 
 class _ReportedByUs(logging.Filter):
-    """Drops Prefect's report of a run that failed with a MonitorError: its traceback runs to 80 lines, and
-    `monitor run` prints the error itself, in one line. Other exceptions keep their traceback."""
+    """Drops Prefect's report of a run that failed with a MonitorError (its traceback runs to 80 lines) or
+    that was stopped by a signal ("Crash detected! … aborted by a termination signal", per task and flow):
+    `monitor run` says either itself, in one line. Other exceptions keep their traceback."""
 
     names = frozenset(cls.__name__ for cls in _subclasses(MonitorError))
 
@@ -135,6 +146,8 @@ class _ReportedByUs(logging.Filter):
         if record.exc_info and isinstance(record.exc_info[1], MonitorError):
             return False
         message = record.getMessage()  # a task's "Finished in state Failed('… exception WarehouseError: …')"
+        if "aborted by a termination signal" in message:
+            return False
         return not any(f"exception {name}:" in message for name in self.names)
 
 
@@ -423,15 +436,20 @@ def serve(
     settings = _settings(
         config, db=db, seeds=seeds, feeds=feed or None, poll_interval=interval, poll_cron=cron, digest_cron=digest
     )
-    from prefect.settings import get_current_settings
+    from flows.server import check, configured_url
 
-    if not get_current_settings().api.url:
+    url = configured_url()
+    if not url:
         err.print(
             "[red]error:[/red] monitor serve needs a Prefect server, or its schedules and triggers die with "
             "this process's temporary one. Start one with `prefect server start`, then "
             "`export PREFECT_API_URL=http://127.0.0.1:4200/api` and run `monitor serve` again."
         )
         raise typer.Exit(2)
+    try:
+        check(url, "start it with `prefect server start`")
+    except MonitorError as exc:
+        raise _fail(exc) from exc
     from flows.deployments import serve_monitor
 
     overrides = _overrides(db=db, seeds=seeds, feeds=feed, poll_interval=interval, poll_cron=cron, digest_cron=digest)

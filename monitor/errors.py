@@ -11,7 +11,8 @@
     │   ├── WarehouseDamaged   the file is damaged or not a DuckDB file: restore it or move it aside (terminal)
     │   ├── WarehouseWriteFailed  a write failed (disk full, IO error); the failed write was not kept (terminal)
     │   └── MigrationError     a migration failed; nothing of it was applied (terminal)
-    └── NotifyError            a notification URL refused or failed a message (transient)
+    ├── NotifyError            a notification URL refused or failed a message (transient)
+    └── PrefectUnavailable     Prefect's API does not answer, or its temporary server did not start
 
 `transient` says whether trying again later may succeed: Prefect retries only those.
 Messages name the value at fault and what was tried.
@@ -88,3 +89,8 @@ class NotifyError(MonitorError):
     """A notification could not be delivered to a URL (named without its secrets)."""
 
     transient = True
+
+
+class PrefectUnavailable(MonitorError):
+    """The Prefect server PREFECT_API_URL names does not answer, or the temporary one did not start: the
+    message names the URL and what to do, in place of Prefect's pages of retries."""

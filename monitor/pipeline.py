@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from monitor import progress
+from monitor import lifeline, progress
 from monitor.dedup import fingerprint, signature
 from monitor.errors import MonitorError, SourceError
 from monitor.extract import ClaimExtractor, extract_page
@@ -325,8 +325,12 @@ def analyse(docs: list[Document], settings: Settings) -> Analysed:
     workers = settings.extract_workers or os.cpu_count() or 1
     result = Analysed()
     if len(docs) >= PARALLEL_EXTRACT_MIN and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # the workers end with the pass, even a killed one; a stopped pass drops the work not yet begun
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=lifeline.worker_initializer)
+        try:
             _collect(pool.map(_analyse_safely, docs, [topic_path] * len(docs), chunksize=8), result)
+        finally:
+            pool.shutdown(cancel_futures=True)
     else:
         _collect((_analyse_safely(d, topic_path) for d in docs), result)
     return result

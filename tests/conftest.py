@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import socketserver
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,8 +20,18 @@ from pathlib import Path
 
 import pytest
 
-from monitor.profile import TopicProfile, load_profile
-from monitor.settings import Settings, load_settings
+# Prefect, before anything imports it: the tests' flow runs (in `monitor` subprocesses, which inherit these)
+# go to a PREFECT_HOME of the session's own, not into the user's ~/.prefect, whose database a local
+# `monitor run` or server shares; and to no server a PREFECT_API_URL of the shell names (or a profile
+# chosen there), unless a test sets one for its subprocess.
+PREFECT_HOME = Path(tempfile.mkdtemp(prefix="monitor-tests-prefect-"))
+os.environ["PREFECT_HOME"] = str(PREFECT_HOME)
+for name in ("PREFECT_API_URL", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH"):
+    os.environ.pop(name, None)
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+
+from monitor.profile import TopicProfile, load_profile  # noqa: E402
+from monitor.settings import Settings, load_settings  # noqa: E402
 
 # Every server of the tests is on 127.0.0.1, which the monitor refuses to fetch from unless told so; the
 # variable reaches the `monitor` subprocesses too. Tests of the refusal pass allow_private_addresses=False.
@@ -29,6 +40,10 @@ os.environ["MONITOR_ALLOW_PRIVATE_ADDRESSES"] = "true"
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEEDS = ROOT / "seeds"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(PREFECT_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

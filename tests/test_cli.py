@@ -119,6 +119,7 @@ def test_public_api_is_exactly_all():
         "outbox",
         "feed_health",
         "errors",
+        "lifeline",
         "masking",
         "extract",
         "models",

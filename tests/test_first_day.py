@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import os
+import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -27,8 +29,9 @@ runner = CliRunner()
 
 def _monitor(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """The real `monitor` command in a process of its own, as a user runs it."""
-    environ = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", COLUMNS="200", **env)
-    environ.pop("PREFECT_API_URL", None)
+    environ = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", COLUMNS="200")
+    environ.pop("PREFECT_API_URL", None)  # unless the test sets it
+    environ.update(env)
     cmd = [sys.executable, "-m", "monitor.cli", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=environ, cwd=ROOT)
 
@@ -209,6 +212,46 @@ def test_feed_links_are_the_announced_feeds_made_absolute():
         "https://example.org/news/atom.xml",
         "https://cdn.example.org/rss",
     ]
+
+
+# ---------------------------------------------------------------- a Prefect server that is not there
+
+
+def _port_nobody_listens_on() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("command", "advice"),
+    [
+        ("run", "start it with `prefect server start`, or unset PREFECT_API_URL to run with a temporary server"),
+        ("serve", "start it with `prefect server start`"),
+    ],
+)
+def test_a_prefect_server_that_does_not_answer_is_named_in_one_line(command, advice, tmp_path, seeds_dir):
+    """A PREFECT_API_URL left over from yesterday's server used to cost 400 lines of retries and tracebacks."""
+    url = f"http://127.0.0.1:{_port_nobody_listens_on()}/api"
+    db = tmp_path / "w.duckdb"
+    proc = _monitor(command, "--db", str(db), "--seeds", str(seeds_dir), PREFECT_API_URL=url)
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr[-3000:]
+    assert f"no Prefect server at {url} (PREFECT_API_URL): nothing answers" in lines[0]
+    assert lines[0].endswith(advice)
+    assert not db.exists()  # refused before any work
+
+
+def test_monitor_run_from_the_tests_leaves_the_users_prefect_home_alone(tmp_path, seeds_dir):
+    """The tests' flow runs go to the session's own PREFECT_HOME (tests/conftest.py), not into the user's
+    ~/.prefect, whose database a local `monitor run` or server shares."""
+    home = tmp_path / "home"
+    home.mkdir()
+    proc = _monitor("run", "--db", str(tmp_path / "w.duckdb"), "--seeds", str(seeds_dir), HOME=str(home))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert not (home / ".prefect").exists()
+    assert (Path(os.environ["PREFECT_HOME"]) / "prefect.db").is_file()
 
 
 # ---------------------------------------------------------------- a busy warehouse

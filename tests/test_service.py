@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import httpx
 import pytest
 from conftest import ROOT, publish
@@ -82,44 +84,46 @@ def _wait(condition, seconds: float, what: str) -> None:
     pytest.fail(f"timed out waiting for {what}")
 
 
+def _completed(api: str, deployment: str) -> int:
+    return sum(r["state_type"] == "COMPLETED" for r in _flow_runs(api, deployment))
+
+
+@contextlib.contextmanager
+def _served(api: str, tmp_path: Path, seeds: Path, feed: str, webhook) -> Iterator[Path]:
+    """`monitor serve` against the module's server, polling `feed` every 10 s, notifying `webhook`;
+    yields the warehouse, stopped at the end. Deployments keep their names from test to test: count runs
+    against a baseline."""
+    env = dict(
+        os.environ,
+        PREFECT_API_URL=api,
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        MONITOR_NOTIFY_URLS=f'["{webhook.apprise_url}"]',
+    )
+    db = tmp_path / "w.duckdb"
+    cmd = [sys.executable, "-m", "monitor.cli", "serve", "--db", str(db), "--seeds", str(seeds), "--feed", feed]
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen(
+        [*cmd, "--interval", "10"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        yield db
+    finally:
+        _stop(proc)
+        log.close()
+
+
 @pytest.mark.slow
 def test_served_schedule_runs_passes_and_alert_event_triggers_delivery(
     prefect_server, site, webhook, tmp_path: Path, seeds_dir: Path
 ):
     feed = publish(site, [AID_HIGH, AID_LOW])
-    env = dict(
-        os.environ,
-        PREFECT_API_URL=prefect_server,
-        PREFECT_SERVER_ANALYTICS_ENABLED="false",
-        MONITOR_NOTIFY_URLS=f'["{webhook.apprise_url}"]',
-    )
-    db = tmp_path / "w.duckdb"
-    cmd = [
-        sys.executable,
-        "-m",
-        "monitor.cli",
-        "serve",
-        "--db",
-        str(db),
-        "--seeds",
-        str(seeds_dir),
-        "--feed",
-        feed,
-        "--interval",
-        "10",
-    ]
-    log = (tmp_path / "serve.log").open("w")
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-
-        def completed(deployment: str) -> int:
-            return sum(r["state_type"] == "COMPLETED" for r in _flow_runs(prefect_server, deployment))
-
+    polls, delivers = _completed(prefect_server, "poll"), _completed(prefect_server, "deliver")
+    with _served(prefect_server, tmp_path, seeds_dir, feed, webhook):
         # the interval schedule produces passes ...
-        _wait(lambda: completed("poll") >= 2, 240, "two scheduled passes")
+        _wait(lambda: _completed(prefect_server, "poll") >= polls + 2, 240, "two scheduled passes")
         # ... the first raised an alert, whose event triggered the deliver deployment, which sent it
         _wait(lambda: len(webhook.received) >= 1, 120, "the alert delivered by the triggered deployment")
-        _wait(lambda: completed("deliver") >= 1, 60, "a completed deliver run")
+        _wait(lambda: _completed(prefect_server, "deliver") >= delivers + 1, 60, "a completed deliver run")
         assert len(webhook.received) == 1
         message = str(webhook.received[0]["message"])
         assert "$410 million" in message and "$600 million" in message
@@ -127,6 +131,23 @@ def test_served_schedule_runs_passes_and_alert_event_triggers_delivery(
         artifacts = httpx.post(f"{prefect_server}/artifacts/filter", json={}, timeout=10).json()
         summaries = [a for a in artifacts if a.get("key") == "monitor-pass"]
         assert summaries and "articles new" in summaries[0]["data"]
+
+
+@pytest.mark.slow
+def test_served_passes_send_feed_notices_without_an_alert(
+    prefect_server, site, webhook, tmp_path: Path, seeds_dir: Path
+):
+    """The poll deployment never delivers; feed-health notices used to go out only when an alert triggered
+    the deliver deployment, so a feed answering 404 was logged as failing pass after pass and nobody told."""
+    feed = site.url("/gone.xml")  # not served: 404
+    with _served(prefect_server, tmp_path, seeds_dir, feed, webhook) as db:
+        _wait(lambda: webhook.received, 240, "the feed-health notice")
+        _wait(lambda: site.hits.get("/gone.xml", 0) >= 2, 120, "a second scheduled pass")
+    titles = [m["title"] for m in webhook.received]
+    assert titles == [f"[monitor] feed failing: {feed}"]  # one notice per change of state, not one per pass
+    assert "404" in str(webhook.received[0]["message"])
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM alerts").fetchone() == (0,)
     finally:
-        _stop(proc)
-        log.close()
+        con.close()
