@@ -454,3 +454,17 @@ def test_backup_exports_every_table_and_import_restores_them(filled_db, tmp_path
     noise.write_bytes(random.Random(5).randbytes(300_000))
     _one_error_line(runner.invoke(app, ["backup", str(tmp_path / "other"), "--db", str(noise)]))
     assert not (tmp_path / "other").exists()
+
+
+def test_git_ignores_every_file_a_pass_writes_beside_the_warehouse(tmp_path):
+    """The warehouse, its WAL and the delivery lock a pass leaves in warehouse/ never show up as changes."""
+    from monitor.outbox import delivery_lock
+
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    db = ROOT / "warehouse" / "monitor.duckdb"
+    written = [db, db.with_name(db.name + ".wal"), delivery_lock(db).path]
+    for path in written:
+        relative = str(path.relative_to(ROOT))
+        result = subprocess.run(["git", "check-ignore", "-q", relative], cwd=ROOT, check=False)
+        assert result.returncode == 0, f"{relative} is not ignored by .gitignore"
