@@ -340,30 +340,46 @@ def sql(
         text = query
     to_file = output is not None and output.suffix.lower() != ".md"
     try:
-        statement = export.copy_statement(text, output) if to_file and output is not None else text
+        statements = export.statements(text)
+        if output is not None and len(statements) != 1:
+            err.print(f"[red]error:[/red] --output writes one query's result; this SQL has {len(statements)}")
+            raise typer.Exit(2)
+        if to_file and output is not None:
+            statements = [export.copy_statement(statements[0], output)]
         with Warehouse.open(settings.db, read_only=True, lock_timeout=settings.lock_timeout) as wh:
-            columns, rows = wh.query(statement)
+            results = [wh.query(statement) for statement in statements]
     except MonitorError as exc:
         raise _fail(exc) from exc
+    except typer.Exit:
+        raise
     except Exception as exc:  # duckdb's own errors: bad SQL is the user's input, not a crash
         err.print(f"[red]error:[/red] query failed: {escape(str(exc))}")
         raise typer.Exit(1) from exc
     if to_file:
+        rows = results[0][1]
         written = rows[0][0] if rows and rows[0] else "?"
         err.print(f"wrote {written} row(s) to {output}", markup=False)
     elif output is not None:
+        columns, rows = results[0]
         output.write_text(export.render(columns, rows, "markdown"), encoding="utf-8")
         err.print(f"wrote {len(rows)} row(s) to {output}", markup=False)
-    elif fmt != "table":
-        sys.stdout.write(export.render(columns, rows, fmt))
     else:
-        table = Table()
-        for column in columns:
-            table.add_column(Text(column))
-        for row in rows:
-            table.add_row(*(Text(export.cell(v)) for v in row))  # Text: data is never read as markup
-        console.print(table)
-        console.print(f"{len(rows)} row(s)")
+        for columns, rows in results:  # every statement's result, in order
+            if columns:
+                _print_result(columns, rows, fmt)
+
+
+def _print_result(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
+    if fmt != "table":
+        sys.stdout.write(export.render(columns, rows, fmt))
+        return
+    table = Table()
+    for column in columns:
+        table.add_column(Text(column))
+    for row in rows:
+        table.add_row(*(Text(export.cell(v)) for v in row))  # Text: data is never read as markup
+    console.print(table)
+    console.print(f"{len(rows)} row(s)")
 
 
 @app.command()

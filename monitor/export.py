@@ -64,6 +64,14 @@ def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> s
     raise ConfigError(f"unknown format {fmt!r}; use one of {', '.join(TEXT_FORMATS)}")
 
 
+def statements(sql: str) -> list[str]:
+    """The statements of a text, as DuckDB splits them (semicolons inside strings stay), empty ones dropped."""
+    import duckdb
+
+    found = [s.query.strip() for s in duckdb.extract_statements(sql)]
+    return [s for s in found if s.rstrip(";").strip()] or [sql]
+
+
 def copy_statement(query: str, target: Path) -> str:
     """DuckDB's COPY of the query's result to a file whose extension names the format."""
     fmt = FILE_FORMATS.get(target.suffix.lower())

@@ -286,6 +286,17 @@ def test_sql_prints_untrusted_text_verbatim(filled_db):
     assert "Petro said [sic] that" in result.output and "x [/i] y" in result.output and "[1, 2]" in result.output
 
 
+def test_sql_shows_every_statements_result_and_exports_only_one(filled_db, tmp_path):
+    query = "SELECT 'first; result' AS a; SELECT count(*) AS articles FROM articles"
+    result = runner.invoke(app, ["sql", "--db", str(filled_db), query])
+    assert result.exit_code == 0, result.output
+    assert "first; result" in result.output and "articles" in result.output
+    assert result.output.count("row(s)") == 2
+    refused = runner.invoke(app, ["sql", "--db", str(filled_db), query, "--output", str(tmp_path / "x.csv")])
+    assert refused.exit_code == 2 and "one query's result; this SQL has 2" in refused.output
+    assert not (tmp_path / "x.csv").exists()
+
+
 def test_sql_exports_in_every_format(filled_db, tmp_path):
     import csv
     import io
