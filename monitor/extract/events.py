@@ -199,7 +199,7 @@ class EventReader:
             return True
         if modals & ANNOUNCED_MODALS and self._person_intends(clause):
             return True  # "Trump said he would impose tariffs": a person's intention, not a decision taken
-        return any(_lemma_in(v, self.intent | self.refusal) for v in g.commanding(clause))
+        return any(_lemma_in(v, self.intent | self.refusal) for v in g.governors(clause, conjuncts=False))
 
     def _person_intends(self, clause: Token) -> bool:
         """A person (not a government or an agency) says what they will do."""

@@ -65,6 +65,7 @@ class FigureExtractor:
         self.base_prepositions = {w.lower() for w in profile.lexicon.change.get("base_prepositions", [])}
         self.comparative_up = {w.lower() for w in profile.lexicon.change.get("comparative_up", [])}
         self.comparative_down = {w.lower() for w in profile.lexicon.change.get("comparative_down", [])}
+        self.comparatives = self.comparative_up | self.comparative_down
         self.places = {a.name for a in profile.actors if a.kind in ("government", "place")}
         grammar = profile.lexicon.grammar
         self.scope_parts = {w.lower() for w in grammar.get("scope_parts", [])}
@@ -92,15 +93,15 @@ class FigureExtractor:
         kinds: dict[int, tuple[FigureKind, int]] = {}  # number's token -> its kind and sign, for conjuncts
         previous_end = -10
         read = self.quantities.read(sentence) if quantities is None else quantities
-        numbers = {self._token_at(doc, q).i for q in read} if parsed and doc is not None else set()
-        for q in read:
+        tokens = [self._token_at(doc, q) if doc is not None else None for q in read]
+        numbers = {t.i for t in tokens if t is not None} if parsed else set()
+        for q, token in zip(read, tokens, strict=True):
             restated = sentence[previous_end : q.start].strip() == "("
             previous_end = q.end
             if restated:
                 continue  # "253,000 hectares (625,177 acres)": the same figure in other units
             kind, sign = self._kind(sentence, q)
             gaps: list[str] = []
-            token = self._token_at(doc, q) if doc is not None else None
             number = token if parsed else None  # the number's word in the parse
             if number is not None and kind == "level":
                 kind, sign = self._kind_in_parse(number, kinds, q.unit)
@@ -270,8 +271,8 @@ class FigureExtractor:
     def _with_since_clauses(doc: Doc | None, inside: Callable[[int], bool]) -> Callable[[int], bool]:
         """A "since ..." clause on the number's clause sets its running period ("$14 billion since the aid
         plan began in 2000"), though it is a clause of its own."""
-        if doc is None or not doc.has_annotation("DEP"):
-            return inside
+        if doc is None or not doc.has_annotation("DEP") or _superlative(doc):
+            return inside  # "the largest since the survey began in 2001": a record's span, not a tally's
         marks = {
             t.idx
             for t in doc
@@ -280,7 +281,6 @@ class FigureExtractor:
             and t.head.dep_ == "advcl"
             and t.head.head.pos_ in ("VERB", "AUX")
             and inside(t.head.head.idx)
-            and not _superlative(doc)  # "the largest since the survey began in 2001": a record's span
         }
         return lambda offset: offset in marks or inside(offset)
 
@@ -427,7 +427,7 @@ class FigureExtractor:
     @staticmethod
     def _where_antecedents(verb: Token) -> set[str]:
         """The place a "where" clause is about, with the phrase it sits in: "Nariño, the department with
-        the most wheat in the country, where 40,000 hectares were planted" is about the province."""
+        the most wheat in the country, where 40,000 hectares were planted" is about the department."""
         if verb.dep_ != "relcl" or not any(c.lower_ == "where" for c in verb.children):
             return set()
         words, t = set(), verb.head
@@ -477,9 +477,8 @@ class FigureExtractor:
         """A change the grammar shows where the words around the number do not: a measure of a
         comparative ("10 percent above the 2022 area"), or a conjunct of a change ("increases of 13% in
         2022 and 10% in 2023")."""
-        comparatives = self.comparative_up | self.comparative_down
         head = number.head
-        if number.dep_ == "npadvmod" and head.lower_ in comparatives:
+        if number.dep_ == "npadvmod" and head.lower_ in self.comparatives:
             return "change", -1 if head.lower_ in self.comparative_down else 1
         if number.dep_ == "conj":
             if head.i in kinds:
@@ -489,7 +488,7 @@ class FigureExtractor:
         if unit == "percent":  # not "3,600 metres above sea level", "253,000 hectares under cultivation"
             for child in number.children:  # "13 percent above the 204,000", "10 percent higher than in 2022"
                 measured = any(t.like_num for t in child.subtree if t.i != child.i)  # against a number or year
-                if child.lower_ in comparatives and child.dep_ in ("prep", "advmod", "amod") and measured:
+                if child.lower_ in self.comparatives and child.dep_ in ("prep", "advmod", "amod") and measured:
                     return "change", -1 if child.lower_ in self.comparative_down else 1
         return "level", 1
 

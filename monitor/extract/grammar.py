@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from monitor.errors import ConfigError
-from monitor.text import PhraseIndex
+from monitor.text import PhraseIndex, PhraseMatch
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -126,17 +126,20 @@ def named_actor(
             if named is not None:
                 return named, ""
         return None, "unknown"
-    head = [m for m in matches if span.start_char + m.start <= token.idx < span.start_char + m.end]
-    if head:
-        return head[0].key, ""
-    return None, "ambiguous"
+    head = _at_head(token, span, matches)
+    return (head, "") if head is not None else (None, "ambiguous")
 
 
 def _named_at_head(actor_index: PhraseIndex, token: Token) -> str | None:
     """The actor whose name is the phrase's head word ("John Smith"), not one it only mentions ("an ally
     of Smith")."""
     span = phrase(token)
-    for m in actor_index.find(span.text):
+    return _at_head(token, span, actor_index.find(span.text))
+
+
+def _at_head(token: Token, span: Span, matches: list[PhraseMatch]) -> str | None:
+    """The actor among `matches` (found in `span`'s text) whose name covers the head word `token`."""
+    for m in matches:
         if span.start_char + m.start <= token.idx < span.start_char + m.end:
             return m.key
     return None
@@ -205,33 +208,20 @@ def negated(token: Token) -> bool:
     )
 
 
-def governors(token: Token) -> Iterator[Token]:
+def governors(token: Token, conjuncts: bool = True) -> Iterator[Token]:
     """The clause heads above a token's clause: "Smith said [that X did Y]" -> said. A relative clause
-    describes a noun; the verb above that noun does not govern it ("Smith, whom X fined, denied ...")."""
+    describes a noun; the verb above that noun does not govern it ("Smith, whom X fined, denied ...").
+    With `conjuncts=False`, a verb the clause is only conjoined with ("called X a liar and said Y") is a
+    sibling passed over, not a governor."""
     t = clause_of(token)
     seen = 0
     while t.head.i != t.i and seen < 8:
         seen += 1
         if t.dep_ in ("relcl", "acl"):
             return
-        if t.dep_ in CLAUSE_LINKS or t.dep_ in ("prep", "pobj"):
+        if t.dep_ == "conj" and not conjuncts:
             t = clause_of(t.head)
-            yield t
-        else:
-            return
-
-
-def commanding(token: Token) -> Iterator[Token]:
-    """The governors that command a token's clause: as `governors`, but a verb it is only conjoined with
-    ("called X a liar and said Y") is a sibling, not a verb above it."""
-    t = clause_of(token)
-    for _ in range(8):
-        if t.head.i == t.i or t.dep_ in ("relcl", "acl"):
-            return
-        if t.dep_ == "conj":
-            t = clause_of(t.head)
-            continue
-        if t.dep_ in CLAUSE_LINKS or t.dep_ in ("prep", "pobj"):
+        elif t.dep_ in CLAUSE_LINKS or t.dep_ in ("prep", "pobj"):
             t = clause_of(t.head)
             yield t
         else:
