@@ -19,24 +19,16 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 
+from monitor import lifeline
 from monitor.errors import PrefectUnavailable
 
 # the first start creates the server's database: about 20 s here, more on a busy machine
 STARTUP_DEADLINE = 90.0
 
-# The server's command: `python -P` keeps the current directory off sys.path (a folder named `flows` or
-# `monitor` there is not imported instead of ours); the project's folder comes last, as for the relay.
-SERVER = [
-    sys.executable,
-    "-P",
-    "-c",
-    f"import sys; sys.path.append({str(Path(__file__).resolve().parent.parent)!r}); "
-    "from flows.server import main; sys.exit(main())",
-]
+SERVER = lifeline.main_of("flows.server")  # the server's command
 
 
 def check(url: str, what_to_do: str) -> None:
@@ -112,13 +104,11 @@ class LocalServer:
 
     def stop(self) -> None:
         """SIGTERM to the server's session, then SIGKILL if it has not ended within lifeline.GRACE."""
-        from monitor.lifeline import GRACE
-
         if self.proc.poll() is not None:
             return
         try:
             os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(GRACE)
+            self.proc.wait(lifeline.GRACE)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
@@ -130,8 +120,6 @@ def main() -> int:
     """The server process: bind a free port, say it, serve Prefect's API until stopped or orphaned."""
     import uvicorn
 
-    from monitor.lifeline import end_with_parent
-
     server: uvicorn.Server | None = None
 
     def stop() -> None:  # uvicorn's own graceful exit; before it serves, there is nothing to close
@@ -139,7 +127,7 @@ def main() -> int:
             os._exit(1)
         server.should_exit = True
 
-    end_with_parent(stop, parent=int(sys.argv[1]))
+    lifeline.end_with_parent(stop, parent=int(sys.argv[1]))
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     print(sock.getsockname()[1], flush=True)

@@ -12,14 +12,25 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import FrameType
 
 # how often an orphan checks for its parent, and how long a graceful stop may take before it is cut short
 PARENT_CHECK_EVERY = 0.5
 GRACE = 10.0
+
+
+def main_of(module: str) -> list[str]:
+    """The command that runs `module`'s main() in a new Python: `python -m` would put the current directory
+    first on sys.path, where a folder named `monitor` or `flows` would be imported instead of ours; -P
+    leaves it out. The project's folder comes last, for a checkout run without being installed."""
+    project = str(Path(__file__).resolve().parent.parent)
+    code = f"import sys; sys.path.append({project!r}); from {module} import main; sys.exit(main())"
+    return [sys.executable, "-P", "-c", code]
 
 
 class Terminated(BaseException):

@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from monitor import notify
+from monitor import lifeline, notify
 from monitor.errors import MonitorError, NotifyError
 from monitor.models import Alert
 from monitor.settings import Settings
@@ -121,16 +121,7 @@ def _settings_payload(settings: Settings) -> str:
     return json.dumps(data)
 
 
-# The relay's command. `python -m` would put the current directory first on sys.path, where a folder
-# named `monitor` would be imported instead of this package; -P leaves it out. The folder this package
-# is in comes last, for a checkout that is run without being installed.
-RELAY = [
-    sys.executable,
-    "-P",
-    "-c",
-    f"import sys; sys.path.append({str(Path(__file__).resolve().parent.parent)!r}); "
-    "from monitor.outbox import main; sys.exit(main())",
-]
+RELAY = lifeline.main_of("monitor.outbox")  # the relay's command
 
 
 def deliver_detached(settings: Settings) -> Delivery:
