@@ -18,7 +18,7 @@ from typing import Literal
 from monitor import notify
 from monitor.contradict import Reading, read_explanation
 from monitor.errors import ConfigError, NotifyError
-from monitor.feed_health import feed_states
+from monitor.feed_health import state_of
 from monitor.masking import safe_text, safe_url
 from monitor.pipeline import given_up
 from monitor.settings import Settings
@@ -227,20 +227,20 @@ def _figures(wh: Warehouse, since: datetime) -> list[FigureItem]:
 
 def _feeds(wh: Warehouse, settings: Settings) -> tuple[int, list[FeedItem]]:
     """How many feeds were ever polled, and those failing or stale now (feed_health decides which)."""
-    states = feed_states(wh, settings.feed_stale_after)
     _, rows = wh.query(
         """SELECT s.feed_url, f.first_at, s.consecutive_errors, s.last_ok_at, s.last_new_at, s.last_error
-           FROM feed_status s LEFT JOIN failures f ON f.url = s.feed_url AND f.stage = 'feed'"""
+           FROM feed_status s LEFT JOIN failures f ON f.url = s.feed_url AND f.stage = 'feed'
+           ORDER BY s.feed_url"""
     )
-    detail = {row[0]: row[1:] for row in rows}
+    now = utcnow()
     items = []
-    for feed, state, _reported, _error in states:
+    for feed, first_failed, polls, last_ok, last_new, error in rows:
+        state = state_of(polls, last_new, last_ok, now, settings.feed_stale_after)
         if state is None:
             continue
-        first_failed, polls, last_ok, last_new, error = detail[feed]
         since = first_failed if state == "failing" else (last_new or last_ok)
         items.append(FeedItem(feed, state, since, polls, last_ok, last_new, error))
-    return len(states), items
+    return len(rows), items
 
 
 def _failures(wh: Warehouse, settings: Settings, since: datetime, now: datetime) -> list[FailureItem]:

@@ -6,7 +6,7 @@ One notice per change of state (failing, stale, healthy again), never one per po
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from monitor import notify
 from monitor.errors import NotifyError
@@ -18,6 +18,19 @@ from monitor.warehouse import Warehouse, utcnow
 log = logging.getLogger(__name__)
 
 
+def state_of(
+    errors: int, last_new: datetime | None, last_ok: datetime | None, now: datetime, stale_after: float
+) -> str | None:
+    """ "failing" (errors since the last success), "stale" (nothing new for longer than `stale_after`
+    seconds), or None: healthy."""
+    if errors:
+        return "failing"
+    last_good = last_new or last_ok
+    if last_good is not None and now - last_good > timedelta(seconds=stale_after):
+        return "stale"
+    return None
+
+
 def feed_states(wh: Warehouse, stale_after: float) -> list[tuple[str, str | None, str | None, str | None]]:
     """(feed, state now, state last reported, last error) for every feed polled."""
     now = utcnow()
@@ -25,16 +38,10 @@ def feed_states(wh: Warehouse, stale_after: float) -> list[tuple[str, str | None
         "SELECT feed_url, consecutive_errors, last_new_at, last_ok_at, last_error, notified_state "
         "FROM feed_status ORDER BY feed_url"
     )
-    out = []
-    for feed, errors, last_new, last_ok, error, reported in rows:
-        if errors:
-            state: str | None = "failing"
-        elif (last_new or last_ok) and now - (last_new or last_ok) > timedelta(seconds=stale_after):
-            state = "stale"
-        else:
-            state = None
-        out.append((feed, state, reported, error))
-    return out
+    return [
+        (feed, state_of(errors, last_new, last_ok, now, stale_after), reported, error)
+        for feed, errors, last_new, last_ok, error, reported in rows
+    ]
 
 
 def _notice(feed_url: str, state: str | None, error: str | None, settings: Settings) -> tuple[str, str]:
