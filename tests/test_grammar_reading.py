@@ -353,6 +353,18 @@ def test_a_judgement_of_the_topic_is_the_speakers_stance(extractor):
     assert (q.topic, q.stance) == ("U.S. military strikes on drug boats", "support")
 
 
+def test_a_judgement_noun_closing_the_object_of_a_naming_verb_is_its_complement(extractor):
+    # the parser hangs "murder" inside the object ("the Pacific murder"); it is what the strikes were called
+    (p,) = positions(extractor, "Petro branded the U.S. strikes on boats in the Pacific murder.")
+    assert (p.actor, p.topic, p.stance, p.complete) == (
+        "Gustavo Petro",
+        "U.S. military strikes on drug boats",
+        "oppose",
+        True,
+    )
+    assert positions(extractor, "Petro called the envoy over the boat strikes and the murder.") == []
+
+
 def test_an_action_noun_after_a_copula_judges_nothing(extractor):
     assert positions(extractor, "Petro said the decertification is not the end of cooperation.") == []
 

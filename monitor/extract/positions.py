@@ -69,6 +69,7 @@ class PositionReader:
         self.obligation = {w.lower() for w in grammar.get("obligation", [])}
         self.obligation |= {w.lower() for w in grammar.get("deliberation", [])}
         self.evaluative = {w.lower() for w in grammar.get("evaluative_verbs", [])}
+        self.naming = {w.lower() for w in grammar.get("naming_verbs", [])}
         self.referents: Mapping[str, str] = {}
         self.judged_wrong = {w.lower() for w in stance.get("judged_wrong", [])}
         self.judged_right = {w.lower() for w in stance.get("judged_right", [])}
@@ -248,6 +249,24 @@ class PositionReader:
             polarity = self._polarity(c)
             if polarity:
                 return polarity
+        if verb.lemma_.lower() in self.naming and not complements:
+            return self._closing_judgement(verb)
+        return 0
+
+    def _closing_judgement(self, verb: Token) -> int:
+        """The parser often hangs a bare complement inside the object ("called the strikes in the Caribbean
+        [murder]" as if "Caribbean murder" were a place): a bare judgement noun closing the object is it."""
+        obj = g.object_of(verb)
+        if obj is None:
+            return 0
+        last = max((t for t in obj.subtree if not t.is_punct), key=lambda t: t.i)
+        if last.i == obj.i or last.pos_ != "NOUN" or last.nbor(-1).dep_ in ("det", "poss", "case"):
+            return 0  # "called the ambassador over the murder": a noun with its own determiner is no complement
+        lemma = last.lemma_.lower()
+        if lemma in self.judged_wrong or last.lower_ in self.judged_wrong:
+            return -1
+        if lemma in self.judged_right or last.lower_ in self.judged_right:
+            return 1
         return 0
 
     def _obliged(self, cue: Token) -> bool:
