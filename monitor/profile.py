@@ -30,6 +30,8 @@ class Actor(_Model):
     country: str | None = None
     role: str | None = None
     aliases: list[str] = Field(default_factory=list)
+    # An envoy: the government they are posted to ("its ambassador, John Smith" is recalled from there).
+    posted_to: str | None = None
 
 
 class Metric(_Model):
@@ -72,6 +74,9 @@ class Action(_Model):
     placing_verbs: list[str] = Field(default_factory=list)
     destinations: list[str] = Field(default_factory=list)
     window_days: int = 14
+    # Acts on an envoy's posting, not on the envoy's own country: recalling "its ambassador, John Smith"
+    # acts on the government Smith is posted to; summoning him acts on the one he represents.
+    on_posting: bool = False
     # Happens again and again (strikes on boats): another date is another event, never a conflict.
     recurring: bool = False
 

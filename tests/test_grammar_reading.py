@@ -107,6 +107,14 @@ def test_a_strike_noun_and_its_verb_are_one_action(extractor):
         assert found and found[0].event_date == date(2025, 9, 15), sentence
 
 
+def test_an_envoy_named_in_apposition_gives_the_other_side(extractor):
+    # a recall acts on where the envoy is posted, a summons on the government the envoy represents
+    (e,) = events(extractor, "Petro recalled his ambassador, Daniel García-Peña, on Monday, September 29.")
+    assert (e.actor, e.action, e.target, e.complete) == ("Gustavo Petro", "recall ambassador", "United States", True)
+    (s,) = events(extractor, "The State Department summoned the envoy, García-Peña, on Monday, September 29.")
+    assert (s.action, s.target, s.complete) == ("summon ambassador", "Colombia", True)
+
+
 # ---------------------------------------------------------------- positions
 
 
@@ -363,6 +371,13 @@ def test_a_judgement_noun_closing_the_object_of_a_naming_verb_is_its_complement(
         True,
     )
     assert positions(extractor, "Petro called the envoy over the boat strikes and the murder.") == []
+
+
+def test_no_on_the_object_negates_a_committed_future(extractor):
+    (p,) = positions(
+        extractor, "The minister, Armando Benedetti, said Colombia will purchase no further American arms."
+    )
+    assert (p.actor, p.topic, p.stance) == ("Armando Benedetti", "buying U.S. weapons", "oppose")
 
 
 def test_an_action_noun_after_a_copula_judges_nothing(extractor):

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from monitor.extract import grammar as g
 from monitor.extract.dates import DATE_WORDS
 from monitor.models import EventMention
-from monitor.profile import Action, TopicProfile
+from monitor.profile import Action, Actor, TopicProfile
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -139,7 +139,7 @@ class EventReader:
             candidates += g.children(prep, "pobj")
         for c in candidates:
             for item in g.conjuncts(c):
-                if _lemma_in(item, action.objects):
+                if _lemma_in(item, action.objects) or self._is_envoy_as(item, action):
                     return item
         subject = g.subject_of(verb)
         if subject is not None and subject.dep_ == "nsubjpass" and _lemma_in(subject, action.objects):
@@ -276,7 +276,7 @@ class EventReader:
         if trigger.obj is not None:
             # "U.S. payments would stop": without an owner named, a modifier of the subject is its giver
             owners = self._owners(trigger.obj, actor, modifiers=trigger.obj.dep_ != "nsubj")
-            return owners or [(None, "target")]
+            return owners or self._envoy_side(trigger, actor) or [(None, "target")]
         if t.pos_ in ("VERB", "AUX"):
             patient = g.subject_of(t) if g.is_passive(t) else g.object_of(t)
             if patient is None:
@@ -311,10 +311,45 @@ class EventReader:
                 found += [self._name(p, "target") for p in g.children(c, "pobj")]
             elif c.dep_ in ("compound", "amod") and modifiers:
                 modifying.append(self._name(c, "target"))
-        found = [f for f in found if f[0] is not None and f[0] != actor]
+        found = [f for f in found if f[0] is not None and not self._same_side(f[0], actor)]
         if found:
             return found
-        return [(name, "") for name, _ in modifying if name is not None and name != actor]
+        return [(name, "") for name, _ in modifying if name is not None and not self._same_side(name, actor)]
+
+    def _same_side(self, name: str, actor: str | None) -> bool:
+        """ "Petro recalled Colombia's ambassador from Washington": the actor's own government owns the
+        object, it is not what the action is done to."""
+        if actor is None:
+            return False
+        if name == actor:
+            return True
+        a, b = self.profile.actor_by_name.get(name), self.profile.actor_by_name.get(actor)
+        if a is None or b is None:
+            return False
+        return (a.kind == "government" and b.country == a.name) or (b.kind == "government" and a.country == b.name)
+
+    def _is_envoy_as(self, token: Token, action: Action) -> bool:
+        """ "recalled John Smith": a named envoy whose role is one of the action's objects ("ambassador")."""
+        envoy = self._envoy(token)
+        return envoy is not None and bool(set((envoy.role or "").lower().split()) & set(action.objects))
+
+    def _envoy(self, token: Token) -> Actor | None:
+        name, _ = self._name(token)
+        actor = self.profile.actor_by_name.get(name) if name else None
+        return actor if actor is not None and actor.posted_to is not None else None
+
+    def _envoy_side(self, trigger: Trigger, actor: str | None) -> list[tuple[str | None, str]]:
+        """ "recalled its ambassador, John Smith": the envoy named (in apposition, or as the object), through
+        the profile, gives the other side: where they are posted (a recall) or whom they represent."""
+        assert trigger.obj is not None
+        for c in [trigger.obj, *g.children(trigger.obj, "appos")]:
+            envoy = self._envoy(c)
+            if envoy is None:
+                continue
+            side = envoy.posted_to if trigger.action.on_posting else envoy.country
+            if side is not None and not self._same_side(side, actor):
+                return [(side, "")]
+        return []
 
     def _own(self, obj: Token) -> bool:
         """Whether "his" / "her" on the object is the clause's own subject, a person ("Smith recalled his

@@ -171,6 +171,9 @@ class PositionReader:
         if not committed and not _own_practice(chain[-1]):
             return None
         negated = any(c.dep_ == "neg" or c.lower_ in self.negations for v in chain for c in v.children)
+        obj = g.object_of(verb)
+        if obj is not None and any(c.dep_ == "det" and c.lower_ in self.negations for c in obj.children):
+            negated = True  # "will buy no more American weapons"
         if any(c.lower_ == "longer" for v in chain for c in v.subtree if c.dep_ == "advmod"):
             negated = True
         return chain[-1], -1 if negated else 1
