@@ -9,7 +9,8 @@ import pytest
 
 from monitor.errors import ConfigError
 from monitor.extract import ClaimExtractor
-from monitor.extract.grammar import EXPECTED_META, load_pipeline, verify_pipeline
+from monitor.extract.figures import FigureExtractor
+from monitor.extract.grammar import EXPECTED_META, load_pipeline, parse, verify_pipeline
 
 PUBLISHED = date(2025, 10, 1)
 
@@ -146,6 +147,39 @@ def test_a_reported_change_is_marked(extractor):
 
 
 # ---------------------------------------------------------------- figures
+
+
+def reattached(sentence: str, word: str, new_head: str):
+    """The sentence's parse with one word hung on another (the first of each): a parser's mistake, made
+    on purpose, to see that the reading does not trust it blindly."""
+    from spacy.tokens import Doc
+
+    doc = next(parse([sentence]))
+    heads = [t.head.i for t in doc]
+    words = [t.text for t in doc]
+    heads[words.index(word)] = words.index(new_head)
+    return Doc(
+        doc.vocab,
+        words=words,
+        spaces=[bool(t.whitespace_) for t in doc],
+        heads=heads,
+        deps=[t.dep_ for t in doc],
+        pos=[t.pos_ for t in doc],
+        lemmas=[t.lemma_ for t in doc],
+    )
+
+
+def test_two_periods_for_one_figure_leave_it_incomplete(profile):
+    # the parser may hang the compared number's "the previous year" on the first number's phrase
+    sentence = (
+        "Coca in the country reached 253,000 hectares during 2023, "
+        "compared to the 230,000 hectares recorded the previous year."
+    )
+    doc = reattached(sentence, "recorded", "hectares")
+    first = FigureExtractor(profile).extract(sentence, PUBLISHED, doc)[0]
+    assert (first.value, first.complete, first.gaps) == (253000, False, "period-ambiguous")
+    correct = FigureExtractor(profile).extract(sentence, PUBLISHED, next(parse([sentence])))[0]
+    assert (correct.period, correct.complete) == ("2023", True)
 
 
 def test_a_department_is_not_the_country(extractor):

@@ -138,6 +138,8 @@ class FigureExtractor:
             )
             if period is None and doc is not None and token is not None:
                 period = self._period_of_head_clause(doc, token, sentence, q, published)
+            if own_period is not None and own_period != self._verb_period(number, sentence, published, own_period):
+                gaps.append("period-ambiguous")  # "reached 253,000 ha during 2023 [...] reported the year before"
             if period is None:
                 if base is not None and kind == "change":
                     bases[len(figures)] = base[1]
@@ -227,6 +229,22 @@ class FigureExtractor:
         return self.periods.period_near(
             sentence, q.start, q.end, published, self._period_filter(doc, lambda offset: offset in own, base, number)
         )
+
+    def _verb_period(self, number: Token | None, sentence: str, published: date | None, own: str) -> str:
+        """The period the verb of a number that is its argument gives, outside the number's phrase ("reached
+        253,000 hectares during 2023"); `own` when it gives none. The parser may hang another number's
+        period on this one's phrase ("compared to the 230,000 hectares reported the previous year")."""
+        if number is None or number.dep_ not in ("dobj", "obj", "nsubj", "nsubjpass", "attr"):
+            return own
+        verb = number.head
+        words = {
+            t.idx
+            for c in verb.children
+            if c.i != number.i and c.dep_ in ("prep", "npadvmod") and c.lower_ not in self.base_prepositions
+            for t in c.subtree
+        }
+        found = self.periods.period_near(sentence, number.idx, number.idx + len(number), published, words.__contains__)
+        return found or own
 
     def _phrase_of(self, number: Token) -> Token:
         """The head of the number's own phrase: the change noun of "increases of 13% in 2022", else itself."""
