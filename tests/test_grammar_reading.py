@@ -503,3 +503,11 @@ def test_figures_read_in_their_comparisons(extractor, sentence, read, not_read):
     readings = _readings(extractor, sentence)
     assert read <= readings
     assert not (not_read & readings)
+
+
+def test_a_figure_of_the_year_still_running_is_stored_but_not_complete(extractor):
+    # a year-to-date tally (or a forecast) is not the year's figure a later report gives
+    (running,) = figures(extractor, "Police seized 573 tonnes of cocaine in 2025, the defence ministry said.")
+    assert (running.period, running.complete, running.gaps) == ("2025", False, "period-unfinished")
+    (closed,) = figures(extractor, "Police seized 573 tonnes of cocaine in 2024, the defence ministry said.")
+    assert (closed.period, closed.complete) == ("2024", True)

@@ -138,6 +138,8 @@ class FigureExtractor:
             )
             if period is None and doc is not None and token is not None:
                 period = self._period_of_head_clause(doc, token, sentence, q, published)
+            if published is not None and period == str(published.year):
+                gaps.append("period-unfinished")  # a year still running: a tally so far, or a forecast
             if own_period is not None and own_period != self._verb_period(number, sentence, published, own_period):
                 gaps.append("period-ambiguous")  # "reached 253,000 ha during 2023 [...] reported the year before"
             if period is None:
