@@ -511,3 +511,10 @@ def test_a_figure_of_the_year_still_running_is_stored_but_not_complete(extractor
     assert (running.period, running.complete, running.gaps) == ("2025", False, "period-unfinished")
     (closed,) = figures(extractor, "Police seized 573 tonnes of cocaine in 2024, the defence ministry said.")
     assert (closed.period, closed.complete) == ("2024", True)
+
+
+def test_a_figure_for_here_is_the_writers_place_not_the_country(extractor):
+    (local,) = figures(extractor, "The UN counted 41,000 hectares of coca grown here in 2023.")
+    assert (local.complete, local.gaps) == (False, "scope-local")
+    (national,) = figures(extractor, "The UN counted 253,000 hectares of coca grown in Colombia in 2023.")
+    assert national.complete

@@ -69,6 +69,7 @@ class FigureExtractor:
         self.places = {a.name for a in profile.actors if a.kind in ("government", "place")}
         grammar = profile.lexicon.grammar
         self.scope_parts = {w.lower() for w in grammar.get("scope_parts", [])}
+        self.scope_deictics = {w.lower() for w in grammar.get("scope_deictics", [])}
         self.tally_markers = [w.lower() for w in grammar.get("tally_markers", [])]
         self.persons = {w.lower() for w in grammar.get("persons", [])}
         self.intentions = {w.lower() for w in grammar.get("intent_verbs", []) + grammar.get("refusal_verbs", [])}
@@ -432,6 +433,8 @@ class FigureExtractor:
             gaps.append("goal")  # "proposed to eradicate 30,000 hectares": a target or a forecast, not a count
         if words & self.scope_parts:
             gaps.append("scope")
+        if any(t.dep_ == "advmod" and t.lower_ in self.scope_deictics and inside(t.idx) for t in doc):
+            gaps.append("scope-local")
         text = " ".join(t.lower_ for t in doc if inside(t.idx))
         if (
             metric is not None
