@@ -518,3 +518,13 @@ def test_a_figure_for_here_is_the_writers_place_not_the_country(extractor):
     assert (local.complete, local.gaps) == (False, "scope-local")
     (national,) = figures(extractor, "The UN counted 253,000 hectares of coca grown in Colombia in 2023.")
     assert national.complete
+
+
+def test_a_figure_set_against_another_sources_estimate_is_a_rival_estimate(extractor):
+    text = "A Pentagon study put coca cultivation in 2023 at 300,000 hectares, far above the estimate of the UNODC."
+    (rival,) = figures(extractor, text)
+    assert (rival.complete, rival.gaps) == (False, "rival-estimate")
+    (own,) = figures(
+        extractor, "A Pentagon study put coca cultivation in 2023 at 300,000 hectares, far above the norm."
+    )
+    assert own.complete

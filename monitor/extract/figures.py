@@ -63,6 +63,7 @@ class FigureExtractor:
         self.decrease = {w.lower() for w in profile.lexicon.change.get("decrease", [])}
         self.level_markers = {w.lower() for w in profile.lexicon.change.get("level_markers", [])}
         self.base_prepositions = {w.lower() for w in profile.lexicon.change.get("base_prepositions", [])}
+        self.estimate_nouns = {w.lower() for w in profile.lexicon.change.get("estimate_nouns", [])}
         self.comparative_up = {w.lower() for w in profile.lexicon.change.get("comparative_up", [])}
         self.comparative_down = {w.lower() for w in profile.lexicon.change.get("comparative_down", [])}
         self.comparatives = self.comparative_up | self.comparative_down
@@ -435,6 +436,8 @@ class FigureExtractor:
             gaps.append("scope")
         if any(t.dep_ == "advmod" and t.lower_ in self.scope_deictics and inside(t.idx) for t in doc):
             gaps.append("scope-local")
+        if kind == "level" and self._set_against_a_source(number):
+            gaps.append("rival-estimate")
         text = " ".join(t.lower_ for t in doc if inside(t.idx))
         if (
             metric is not None
@@ -446,6 +449,22 @@ class FigureExtractor:
         if subject_lists:
             gaps.append("subject-list")
         return gaps
+
+    def _set_against_a_source(self, number: Token) -> bool:
+        """ "put output at 3,000 tonnes, well above the figure in the UN survey": the number is compared
+        with another source's estimate, named but not given, so the article reports a rival estimate."""
+        for head in (number.head, g.clause_of(number)):
+            for prep in g.children(head, "prep"):
+                if prep.lower_ not in self.base_prepositions:
+                    continue
+                for compared in g.children(prep, "pobj"):
+                    words = list(compared.subtree)
+                    if compared.lemma_.lower() not in self.estimate_nouns or any(w.like_num for w in words):
+                        continue
+                    phrase = compared.doc[words[0].i : words[-1].i + 1].text
+                    if self.profile.actor_index.find(phrase):
+                        return True
+        return False
 
     @staticmethod
     def _where_antecedents(verb: Token) -> set[str]:
