@@ -528,3 +528,18 @@ def test_a_figure_set_against_another_sources_estimate_is_a_rival_estimate(extra
         extractor, "A Pentagon study put coca cultivation in 2023 at 300,000 hectares, far above the norm."
     )
     assert own.complete
+
+
+def test_a_demand_is_the_stance_of_who_makes_it(extractor):
+    (urged,) = positions(extractor, "Rubio urged Colombia to resume aerial spraying of coca fields.")
+    assert (urged.actor, urged.topic, urged.stance) == ("U.S. State Department", "aerial spraying of coca", "support")
+    (must,) = positions(extractor, "Petro said the armed forces must stop buying American weapons.")
+    assert (must.actor, must.topic, must.stance) == ("Gustavo Petro", "buying U.S. weapons", "oppose")
+    # the party obliged is not the one demanding; a document is no actor
+    assert positions(extractor, "Colombia will need to resume aerial spraying of coca, the report says.") == []
+
+
+def test_a_topic_that_went_on_is_a_fact_not_a_stance(extractor):
+    assert positions(extractor, "Colombian officials say extraditions to the United States continued in May.") == []
+    (p,) = positions(extractor, "Petro said extraditions to the United States would stop.")
+    assert (p.actor, p.stance) == ("Gustavo Petro", "oppose")

@@ -67,7 +67,8 @@ class PositionReader:
         self.conditions = {w.lower() for w in grammar.get("conditions", [])}
         self.adjunct_preps = {w.lower() for w in grammar.get("adjunct_prepositions", [])}
         self.obligation = {w.lower() for w in grammar.get("obligation", [])}
-        self.obligation |= {w.lower() for w in grammar.get("deliberation", [])}
+        self.deliberation = {w.lower() for w in grammar.get("deliberation", [])}
+        self.obliged_subject = {w.lower() for w in grammar.get("obliged_subject_verbs", [])}
         self.evaluative = {w.lower() for w in grammar.get("evaluative_verbs", [])}
         self.naming = {w.lower() for w in grammar.get("naming_verbs", [])}
         self.referents: Mapping[str, str] = {}
@@ -104,9 +105,10 @@ class PositionReader:
             cue, polarity = reading
             if self._conditional(cue):
                 continue
-            holder, gap = self._holder(cue, context, span)
+            demanded, demander = self._demand(cue, context)
+            holder, gap = (demander, "") if demanded else self._holder(cue, context, span)
             if holder is None:
-                continue
+                continue  # "the city will need to continue the ban": a demand no one is named making
             if (holder, topic_key) in seen:
                 continue
             seen.add((holder, topic_key))
@@ -160,8 +162,6 @@ class PositionReader:
             chain.append(t)  # "would go on buying": the auxiliaries sit on "go"
         if any(v.pos_ == "VERB" and v.lemma_.lower() not in _CONTINUING for v in chain[1:]):
             return None  # "would cease buying", "would avoid buying": an unknown verb between may turn it round
-        if self._obliged(chain[-1]):
-            return None
         aux = {c.lower_ for v in chain for c in v.children if c.dep_ in ("aux", "neg", "advmod")}
         committed = (
             aux & (_FUTURE | {"keep", "continue"})
@@ -204,10 +204,13 @@ class PositionReader:
             if polarity:
                 if link == "nsubj" and t.pos_ == "VERB" and polarity > 0 and g.object_of(t) is not None:
                     return None  # "aid supports farmers": the topic acts, it is not judged
+                # "extraditions have continued" tells what happened, not what someone wants ("purchases
+                # would stop" announces a policy; "the war on drugs has failed" judges it)
+                told = t.pos_ == "VERB" and t.lemma_ not in self.evaluative and not self._announced(t)
+                if link == "nsubj" and told and g.object_of(t) is None:
+                    return None
                 if any(c.dep_ == "xcomp" for c in t.children) and polarity < 0 and t.lemma_ in self.evaluative:
                     return None  # "failed to meet eradication goals" judges no topic
-                if self._obliged(t):
-                    return None  # "the city will need to continue the ban": a demand, not a stance
                 return t, polarity * self._negation(t)
             if link == "nsubj" and t.lemma_ == "be":
                 judged = self._judgement(t)
@@ -226,6 +229,14 @@ class PositionReader:
             if t.head.i == t.i:
                 return None
         return None
+
+    @staticmethod
+    def _announced(verb: Token) -> bool:
+        """A future or a modal on the verb: a policy announced ("purchases would stop"), not a fact told."""
+        clause = g.clause_of(verb)
+        return any(
+            c.dep_ == "aux" and (c.tag_ == "MD" or c.lower_ in _FUTURE) for v in (verb, clause) for c in v.children
+        )
 
     def _judgement(self, copula: Token) -> int:
         """What a copula's complement says of its subject: an evaluative adjective or noun of the lexicon's
@@ -272,13 +283,33 @@ class PositionReader:
             return 1
         return 0
 
-    def _obliged(self, cue: Token) -> bool:
-        """A stance word under need / have to / must is someone's demand on the subject, not its stance;
-        under consider / weigh it is not taken yet."""
+    def _demand(self, cue: Token, context: str | None) -> tuple[bool, str | None]:
+        """Whether the stance word is demanded of its subject (need / must / should, urged to), and who
+        demands it: the speaker of the modal, or the subject of the demanding verb ("Rubio urged Colombia
+        to resume spraying" is Rubio's support). Under consider / weigh it is not taken yet: no one's."""
+        governors = list(g.governors(cue))
+        if any(v.lemma_.lower() in self.deliberation for v in governors):
+            return True, None
         clause = g.clause_of(cue)
-        if any(c.dep_ == "aux" and c.lower_ in self.obligation for c in clause.children):
-            return True
-        return any(v.lemma_.lower() in self.obligation for v in g.governors(cue))
+        modal = any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ in self.obligation for c in clause.children)
+        obliging = next((v for v in governors if v.lemma_.lower() in self.obligation), None)
+        if modal or (obliging is not None and obliging.lemma_.lower() in self.obliged_subject):
+            above = clause if modal or obliging is None else obliging
+            speakers = [v for v in g.reporting_verbs(above, self.report) if v.i != above.i]
+            return True, self._demander(speakers[0], context) if speakers else None
+        if obliging is not None:
+            return True, self._demander(obliging, context)
+        return False, None
+
+    def _demander(self, verb: Token, context: str | None) -> str | None:
+        subject = g.agent_of(verb) if g.is_passive(verb) else g.subject_of(verb)
+        if subject is None:
+            return None
+        if subject.lower_ in PRONOUNS:
+            name, gap = self._speaker(verb, context)
+        else:
+            name, gap = self._name(subject)
+        return None if gap else name
 
     def _negation(self, cue: Token) -> int:
         """-1 when the stance word or its auxiliary chain is negated ("would not resume", "no longer")."""
