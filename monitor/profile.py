@@ -73,6 +73,10 @@ class Action(_Model):
     # (phrases); the target is their object.
     placing_verbs: list[str] = Field(default_factory=list)
     destinations: list[str] = Field(default_factory=list)
+    # Verbs whose announced negation is the action ("would buy no more weapons" halts arms purchases),
+    # with the objects they must take.
+    undone_verbs: list[str] = Field(default_factory=list)
+    undone_objects: list[str] = Field(default_factory=list)
     window_days: int = 14
     # Acts on an envoy's posting, not on the envoy's own country: recalling "its ambassador, John Smith"
     # acts on the government Smith is posted to; summoning him acts on the one he represents.

@@ -116,6 +116,19 @@ def test_an_envoy_named_in_apposition_gives_the_other_side(extractor):
     assert (s.action, s.target, s.complete) == ("summon ambassador", "Colombia", True)
 
 
+def test_an_announced_negated_doing_is_the_stopping_action(extractor):
+    text = (
+        "Benedetti said on Tuesday, September 16, that Colombia would purchase no more rifles from the United States."
+    )
+    stop = [e for e in events(extractor, text) if e.action == "suspend arms purchases"]
+    assert [(e.actor, e.target, e.event_date, e.complete) for e in stop] == [
+        ("Colombia", "United States", date(2025, 9, 16), True)
+    ]
+    # buying, or a refusal only feared, is no halt
+    assert events(extractor, "Benedetti said on Tuesday that Colombia would buy rifles from the United States.") == []
+    assert events(extractor, "Benedetti fears Colombia might buy no more rifles from the United States.") == []
+
+
 # ---------------------------------------------------------------- positions
 
 

@@ -40,6 +40,7 @@ class Trigger:
     token: Token
     action: Action
     obj: Token | None  # the action's object when it names objects ("visa" of "revoke visa")
+    undone: bool = False  # done by not doing ("would buy no more weapons")
 
 
 _PLACING_PREPOSITIONS = {"to", "on", "onto", "in", "into"}
@@ -74,7 +75,7 @@ class EventReader:
         out: list[EventMention] = []
         seen: set[tuple[str, str | None, str | None]] = set()
         for trigger in self._triggers(doc):
-            if self._hypothetical(trigger.token):
+            if self._hypothetical(trigger.token, negation_does_it=trigger.undone):
                 continue
             actor, actor_gap = self._actor(trigger)
             targets = self._targets(trigger, actor) or [(None, "target")]
@@ -114,6 +115,10 @@ class EventReader:
             if t.i in places or any(f.token.i == t.i for f in found):
                 continue
             for action in self.profile.actions:
+                undone = self._undone_object(t, action)
+                if undone is not None:
+                    found.append(Trigger(t, action, undone, undone=True))
+                    break
                 if t.pos_ in ("VERB", "AUX") and _lemma_in(t, action.verbs):
                     obj = self._verb_object(t, action)
                 elif t.pos_ in ("NOUN", "PROPN") and _lemma_in(t, action.nouns):
@@ -147,6 +152,19 @@ class EventReader:
         if subject is not None and _ergative(verb, subject) and _lemma_in(subject, action.objects):
             return subject  # "payments to Peru would stop": the object undergoes the action
         return None
+
+    def _undone_object(self, verb: Token, action: Action) -> Token | None:
+        """ "Ruritania would buy no more French rifles", "will no longer purchase arms": a doing of the
+        action's undone verbs, negated, on one of its undone objects; the object."""
+        if verb.pos_ != "VERB" or not action.undone_verbs or not _lemma_in(verb, action.undone_verbs):
+            return None
+        objects = [o for c in g.children(verb, "dobj", "obj") for o in g.conjuncts(c)]
+        obj = next((o for o in objects if _lemma_in(o, action.undone_objects)), None)
+        if obj is None:
+            return None
+        negated = g.negated(verb) or any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in obj.children)
+        no_longer = any(c.lower_ == "longer" and c.dep_ == "advmod" for c in verb.subtree if c.i < obj.i)
+        return obj if negated or no_longer else None
 
     @staticmethod
     def _place(verb: Token, action: Action) -> Span | None:
@@ -183,10 +201,11 @@ class EventReader:
                 return head
         return None
 
-    def _hypothetical(self, trigger: Token) -> bool:
+    def _hypothetical(self, trigger: Token, negation_does_it: bool = False) -> bool:
         """Could, might, threatened to, if: the action has not happened (an announced "would" has)."""
         clause = g.clause_of(trigger)
-        if g.negated(clause) or (trigger.i != clause.i and g.negated(trigger)):
+        negated = g.negated(clause) or (trigger.i != clause.i and g.negated(trigger))
+        if negated and not negation_does_it:
             return True
         if any(c.dep_ == "mark" and c.lower_ in self.conditions for c in clause.children):
             return True
@@ -276,6 +295,8 @@ class EventReader:
         if trigger.obj is not None:
             # "U.S. payments would stop": without an owner named, a modifier of the subject is its giver
             owners = self._owners(trigger.obj, actor, modifiers=trigger.obj.dep_ != "nsubj")
+            if trigger.undone:  # "would buy no more weapons from the United States": the seller
+                owners = self._owners(t, actor, modifiers=False) or owners
             return owners or self._envoy_side(trigger, actor) or [(None, "target")]
         if t.pos_ in ("VERB", "AUX"):
             patient = g.subject_of(t) if g.is_passive(t) else g.object_of(t)
@@ -317,7 +338,7 @@ class EventReader:
         return [(name, "") for name, _ in modifying if name is not None and not self._same_side(name, actor)]
 
     def _same_side(self, name: str, actor: str | None) -> bool:
-        """ "Petro recalled Colombia's ambassador from Washington": the actor's own government owns the
+        """ "Smith recalled Ruritania's ambassador from Paris": the actor's own government owns the
         object, it is not what the action is done to."""
         if actor is None:
             return False

@@ -285,8 +285,8 @@ class PositionReader:
 
     def _demand(self, cue: Token, context: str | None) -> tuple[bool, str | None]:
         """Whether the stance word is demanded of its subject (need / must / should, urged to), and who
-        demands it: the speaker of the modal, or the subject of the demanding verb ("Rubio urged Colombia
-        to resume spraying" is Rubio's support). Under consider / weigh it is not taken yet: no one's."""
+        demands it: the speaker of the modal, or the subject of the demanding verb ("Smith urged Ruritania
+        to resume spraying" is Smith's support). Under consider / weigh it is not taken yet: no one's."""
         governors = list(g.governors(cue))
         if any(v.lemma_.lower() in self.deliberation for v in governors):
             return True, None
