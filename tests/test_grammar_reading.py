@@ -556,3 +556,23 @@ def test_a_topic_that_went_on_is_a_fact_not_a_stance(extractor):
     assert positions(extractor, "Colombian officials say extraditions to the United States continued in May.") == []
     (p,) = positions(extractor, "Petro said extraditions to the United States would stop.")
     assert (p.actor, p.stance) == ("Gustavo Petro", "oppose")
+
+
+def test_the_us_as_a_name_is_not_the_pronoun(extractor):
+    (e,) = events(extractor, "The US decertified Colombia on Monday, September 15, Petro said.")
+    assert (e.actor, e.target, e.complete) == ("United States", "Colombia", True)
+
+
+def test_a_stop_awaited_until_someone_acts_is_no_stance_of_theirs(extractor):
+    text = "Colombia suspended intelligence sharing with the U.S. until the Trump administration stops its strikes."
+    assert [(p.actor, p.stance) for p in positions(extractor, text)] == [("Colombia", "oppose")]
+
+
+def test_a_suspension_told_in_the_passive_without_its_doer_is_a_fact(extractor):
+    text = "Colombia's Defense Ministry confirmed on Friday that U.S. aid to the police has been suspended."
+    assert positions(extractor, text) == []
+
+
+def test_a_modal_demand_reaches_the_joined_verbs(extractor):
+    text = "Colombia must keep spraying coca fields from the air, expand crop substitution and extradite more suspects."
+    assert positions(extractor, text) == []

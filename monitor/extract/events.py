@@ -244,7 +244,7 @@ class EventReader:
                 return None, "actor"
             if trigger.obj is not None and agent.i == trigger.obj.i:
                 return self._announcer_of(t)  # "Trump said payments would stop": who announced it
-            if agent.lower_ in PRONOUNS:
+            if _pronoun(agent, PRONOUNS):
                 return self._speaker_of(t)
             if agent.pos_ in ("NOUN", "PROPN") and any(_lemma_in(agent, a.nouns) for a in self.profile.actions):
                 return self._noun_agent(agent)  # "a U.S. strike hit a boat"
@@ -269,7 +269,7 @@ class EventReader:
         verb = noun.head if noun.dep_ in ("dobj", "obj") else None
         if verb is not None and verb.pos_ == "VERB" and not g.is_passive(verb):
             subject = g.subject_of(verb)  # "the ministry announced sanctions"
-            if subject is not None and subject.lower_ not in PRONOUNS:
+            if subject is not None and not _pronoun(subject, PRONOUNS):
                 return self._name(subject)
         return None, "actor"
 
@@ -285,7 +285,7 @@ class EventReader:
         """ "The State Department said it would revoke ...": the pronoun is the speaker."""
         for verb in g.reporting_verbs(t, self.speech):
             subject = g.subject_of(verb)
-            if subject is not None and subject.lower_ not in PRONOUNS:
+            if subject is not None and not _pronoun(subject, PRONOUNS):
                 return self._name(subject)
             return None, "actor"
         return None, "actor"
@@ -302,7 +302,7 @@ class EventReader:
             patient = g.subject_of(t) if g.is_passive(t) else g.object_of(t)
             if patient is None:
                 return []
-            if patient.lower_ in OBJECT_PRONOUNS:
+            if _pronoun(patient, OBJECT_PRONOUNS):
                 return [self._speaker_of(t)]  # "Smith said the ministry fined him"
             return [self._name(item, "target") for item in g.conjuncts(patient)]
         patients = []
@@ -455,6 +455,11 @@ def _date_anchor(root: Token, trigger: Token) -> Token | None:
                 return t.head
             return None
     return None
+
+
+def _pronoun(token: Token, words: set[str]) -> bool:
+    """A pronoun of `words`: "us", not "US" (a name the parser tags as one)."""
+    return token.lower_ in words and token.pos_ == "PRON"
 
 
 def _lemma_in(token: Token, lemmas: list[str] | set[str]) -> bool:

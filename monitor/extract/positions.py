@@ -209,6 +209,8 @@ class PositionReader:
                 told = t.pos_ == "VERB" and t.lemma_ not in self.evaluative and not self._announced(t)
                 if link == "nsubj" and told and g.object_of(t) is None:
                     return None
+                if link == "nsubjpass" and told and g.agent_of(t) is None:
+                    return None  # "the program has been suspended": done by no one named, a fact
                 if any(c.dep_ == "xcomp" for c in t.children) and polarity < 0 and t.lemma_ in self.evaluative:
                     return None  # "failed to meet eradication goals" judges no topic
                 return t, polarity * self._negation(t)
@@ -291,11 +293,18 @@ class PositionReader:
         if any(v.lemma_.lower() in self.deliberation for v in governors):
             return True, None
         clause = g.clause_of(cue)
-        modal = any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ in self.obligation for c in clause.children)
+        sharing = [clause]  # "must keep spraying and expand Y": the verbs joined to the modal's verb share it
+        while sharing[-1].dep_ in ("conj", "xcomp") and len(sharing) < 6:
+            sharing.append(g.clause_of(sharing[-1].head))
+        modal = any(
+            c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ in self.obligation for v in sharing for c in v.children
+        )
         obliging = next((v for v in governors if v.lemma_.lower() in self.obligation), None)
         if modal or (obliging is not None and obliging.lemma_.lower() in self.obliged_subject):
             above = clause if modal or obliging is None else obliging
-            speakers = [v for v in g.reporting_verbs(above, self.report) if v.i != above.i]
+            speakers = [
+                v for v in g.reporting_verbs(above, self.report) if v.i not in {above.i, *(x.i for x in sharing)}
+            ]
             return True, self._demander(speakers[0], context) if speakers else None
         if obliging is not None:
             return True, self._demander(obliging, context)
