@@ -73,6 +73,11 @@ class Action(_Model):
     # (phrases); the target is their object.
     placing_verbs: list[str] = Field(default_factory=list)
     destinations: list[str] = Field(default_factory=list)
+    # Verbs that do the action by finding something of the target ("determined that X had failed
+    # demonstrably", "designated X as having failed demonstrably"): they count only when their complement
+    # says one of `findings` (phrases); the target is the complement's subject, or the verb's object.
+    finding_verbs: list[str] = Field(default_factory=list)
+    findings: list[str] = Field(default_factory=list)
     # Verbs whose announced negation is the action ("would buy no more weapons" halts arms purchases),
     # with the objects they must take.
     undone_verbs: list[str] = Field(default_factory=list)

@@ -129,6 +129,23 @@ def test_an_announced_negated_doing_is_the_stopping_action(extractor):
     assert events(extractor, "Benedetti fears Colombia might buy no more rifles from the United States.") == []
 
 
+def test_a_finding_in_the_complement_is_the_action(extractor):
+    text = "The White House determined on Monday, September 15, that Colombia and Bolivia had failed demonstrably."
+    found = [(e.actor, e.action, e.target, e.event_date, e.complete) for e in events(extractor, text)]
+    assert found == [
+        ("United States", "decertify", "Colombia", date(2025, 9, 15), True),
+        ("United States", "decertify", "Bolivia", date(2025, 9, 15), True),
+    ]
+    # a finding of something else is no decertification
+    assert events(extractor, "The White House determined on Monday that Colombia had failed to pay.") == []
+
+
+def test_a_list_named_by_its_clause_is_a_destination(extractor):
+    text = 'On Monday, September 15, Washington placed Colombia on a list of nations that have "failed demonstrably".'
+    (e,) = events(extractor, text)
+    assert (e.actor, e.action, e.target, e.event_date) == ("United States", "decertify", "Colombia", date(2025, 9, 15))
+
+
 # ---------------------------------------------------------------- positions
 
 

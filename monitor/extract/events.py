@@ -41,6 +41,7 @@ class Trigger:
     action: Action
     obj: Token | None  # the action's object when it names objects ("visa" of "revoke visa")
     undone: bool = False  # done by not doing ("would buy no more weapons")
+    found: Token | None = None  # whom a finding is about ("determined that [X] had failed ...")
 
 
 _PLACING_PREPOSITIONS = {"to", "on", "onto", "in", "into"}
@@ -115,6 +116,10 @@ class EventReader:
             if t.i in places or any(f.token.i == t.i for f in found):
                 continue
             for action in self.profile.actions:
+                about = self._finding_about(t, action)
+                if about is not None:
+                    found.append(Trigger(t, action, None, found=about))
+                    break
                 undone = self._undone_object(t, action)
                 if undone is not None:
                     found.append(Trigger(t, action, undone, undone=True))
@@ -153,6 +158,25 @@ class EventReader:
             return subject  # "payments to Peru would stop": the object undergoes the action
         return None
 
+    def _finding_about(self, verb: Token, action: Action) -> Token | None:
+        """ "determined that X had failed demonstrably", "designated X as having failed demonstrably": a
+        finding verb whose complement says one of the action's findings; whom it is about."""
+        if verb.pos_ != "VERB" or not action.findings or not _lemma_in(verb, action.finding_verbs):
+            return None
+        for c in verb.children:
+            if c.dep_ in ("ccomp", "xcomp", "oprd", "advcl"):
+                if self._says_finding(c, action):
+                    return g.subject_of(c) or g.object_of(verb)
+            elif c.dep_ == "prep" and c.lower_ in ("as", "for") and self._says_finding(c, action):
+                return g.object_of(verb)  # "designated X as having failed ..."
+        return None
+
+    @staticmethod
+    def _says_finding(head: Token, action: Action) -> bool:
+        words = list(head.subtree)
+        text = _unquoted(head.doc[words[0].i : words[-1].i + 1].text.lower())
+        return any(f.lower() in text for f in action.findings)
+
     def _undone_object(self, verb: Token, action: Action) -> Token | None:
         """ "Ruritania would buy no more French rifles", "will no longer purchase arms": a doing of the
         action's undone verbs, negated, on one of its undone objects; the object."""
@@ -176,8 +200,11 @@ class EventReader:
             if prep.lower_ not in _PLACING_PREPOSITIONS:
                 continue
             for item in (i for obj in g.children(prep, "pobj") for i in g.conjuncts(obj)):
-                place = g.phrase(item)
-                if any(d.lower() in place.text.lower() for d in action.destinations):
+                # with its clauses: "a list of nations that have failed ..." is named by what follows it
+                words = list(item.subtree)
+                place = item.doc[words[0].i : words[-1].i + 1]
+                text = _unquoted(place.text.lower())
+                if any(d.lower() in text for d in action.destinations):
                     return place
         return None
 
@@ -292,6 +319,8 @@ class EventReader:
 
     def _targets(self, trigger: Trigger, actor: str | None) -> list[tuple[str | None, str]]:
         t = trigger.token
+        if trigger.found is not None:
+            return [self._name(item, "target") for item in g.conjuncts(trigger.found)]
         if trigger.obj is not None:
             # "U.S. payments would stop": without an owner named, a modifier of the subject is its giver
             owners = self._owners(trigger.obj, actor, modifiers=trigger.obj.dep_ != "nsubj")
@@ -455,6 +484,13 @@ def _date_anchor(root: Token, trigger: Token) -> Token | None:
                 return t.head
             return None
     return None
+
+
+def _unquoted(text: str) -> str:
+    """ 'have "failed demonstrably"' reads as 'have failed demonstrably'."""
+    for mark in ('"', "“", "”"):
+        text = text.replace(mark, "")
+    return " ".join(text.split())
 
 
 def _pronoun(token: Token, words: set[str]) -> bool:
