@@ -593,3 +593,23 @@ def test_a_suspension_told_in_the_passive_without_its_doer_is_a_fact(extractor):
 def test_a_modal_demand_reaches_the_joined_verbs(extractor):
     text = "Colombia must keep spraying coca fields from the air, expand crop substitution and extradite more suspects."
     assert positions(extractor, text) == []
+
+
+def test_opposing_a_return_to_a_practice_opposes_the_practice(extractor):
+    (p,) = positions(extractor, "Petro has opposed any return to forced eradication of coca.")
+    assert (p.actor, p.topic, p.stance) == ("Gustavo Petro", "forced coca eradication", "oppose")
+
+
+def test_he_stands_for_a_person_not_an_organisation(extractor):
+    text = "The UNODC published its survey on Friday. He opposes aerial spraying of coca, he said."
+    assert positions(extractor, text) == []
+
+
+def test_a_speaker_the_profile_does_not_know_ends_the_last_ones_turn(extractor):
+    text = (
+        "Petro spoke in Bogotá on Monday. Governor Jane Doe said the province had been abandoned. "
+        "He added that he opposes aerial spraying of coca."
+    )
+    assert positions(extractor, text) == []
+    (p,) = positions(extractor, "Petro spoke in Bogotá on Monday. He added that he opposes aerial spraying of coca.")
+    assert p.actor == "Gustavo Petro"

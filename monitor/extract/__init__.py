@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from monitor.extract import grammar
-from monitor.extract.actors import ActorFinder
+from monitor.extract.actors import SOMEONE_ELSE, ActorFinder
 from monitor.extract.dates import find_dates
 from monitor.extract.events import EventReader
 from monitor.extract.figures import FigureExtractor
@@ -70,7 +70,8 @@ class ClaimExtractor:
                 referents = self.actors.referents(mentioned)
                 claims.positions.extend(self.positions.read(doc, context, referents))
                 claims.events.extend(self.events.read(doc, find_dates(sentence, published), context, referents))
-            context = self.actors.subject(sentence, mentions, context) or context
+            subject = self.actors.subject(sentence, mentions, context)
+            context = None if subject == SOMEONE_ELSE else (subject or context)
         linked = link_series(figures, self.metrics)
         carried = carry_periods(linked, lambda s: self._names_time(s, published))
         claims.figures = [f for fs in carried for f in fs]

@@ -10,6 +10,10 @@ from monitor.text import PhraseMatch
 
 _PRONOUN_START = re.compile(r"^[\"“']?\s*(?:He|She|They|We|I|His|Her|Our|My)\b")
 _QUOTE_START = re.compile(r"^[\"“]")
+# A capitalised name of one to four words right before a speech verb ("Governor Jane Doe said").
+_NAME_BEFORE = re.compile(r"(?:\b[A-Z][\w'.-]*\s+){1,4}$")
+_PRONOUN_WORDS = {"He", "She", "They", "We", "I", "It", "You"}
+SOMEONE_ELSE = ""  # the subject is someone the profile does not name
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|from|at|to|of|with|by|on|for|against|toward|towards|into)\s+$", re.I)
 
 
@@ -39,6 +43,16 @@ class ActorFinder:
             if not any(x.start < m.end and m.start < x.end for x in exclude)
         ]
 
+    def _unknown_speaker(self, sentence: str, mentions: list[PhraseMatch]) -> bool:
+        for verb in self.speech.find(sentence):
+            before = sentence[: verb.start]
+            name = _NAME_BEFORE.search(before)
+            if name is None or name.group().split()[-1] in _PRONOUN_WORDS:
+                continue
+            if not any(m.start < verb.start and m.end > name.start() for m in mentions):
+                return True
+        return False
+
     def speaker(self, sentence: str, mentions: list[PhraseMatch]) -> PhraseMatch | None:
         """The actor right before a speech verb ("Smith said") or right after it ("said Smith")."""
         for verb in self.speech.find(sentence):
@@ -51,10 +65,14 @@ class ActorFinder:
         return None
 
     def subject(self, sentence: str, mentions: list[PhraseMatch], context: str | None) -> str | None:
-        """Who the sentence reports on: its speaker, else a pronoun's antecedent, else its first actor."""
+        """Who the sentence reports on: its speaker, else a pronoun's antecedent, else its first actor;
+        SOMEONE_ELSE when a speaker the profile does not know speaks ("Governor Jane Doe said ...": a
+        "he" in the next sentence is not the actor named before)."""
         speaker = self.speaker(sentence, mentions)
         if speaker is not None:
             return speaker.key
+        if self._unknown_speaker(sentence, mentions):
+            return SOMEONE_ELSE
         if context and (_PRONOUN_START.match(sentence) or _QUOTE_START.match(sentence)):
             return context  # "He said ...", or a quote continuing the last speaker
         # a place after a preposition ("in Paris") or a possessive ("France's forces") is not the subject

@@ -487,7 +487,7 @@ def _date_anchor(root: Token, trigger: Token) -> Token | None:
 
 
 def _unquoted(text: str) -> str:
-    """ 'have "failed demonstrably"' reads as 'have failed demonstrably'."""
+    """'have "failed demonstrably"' reads as 'have failed demonstrably'."""
     for mark in ('"', "“", "”"):
         text = text.replace(mark, "")
     return " ".join(text.split())

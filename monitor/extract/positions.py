@@ -46,6 +46,7 @@ _PASSABLE = {
     "agent",
 }
 _FUTURE = {"will", "would", "'ll", "wo", "shall"}
+_PERSONAL = {"he", "she", "his", "her", "him"}
 MAX_WALK = 7
 # Verbs through which a commitment passes unchanged to the topic verb ("would go on / keep buying").
 _CONTINUING = {"go", "keep", "continue", "carry"}
@@ -329,8 +330,8 @@ class PositionReader:
         negated = any(c.dep_ == "neg" or c.lower_ in self.negations for c in words)
         if any(c.lower_ == "longer" for c in cue.subtree if c.i < cue.i and c.dep_ == "advmod"):
             negated = True
-        if cue.dep_ in ("xcomp", "pcomp") and self._polarity(cue.head) < 0:
-            negated = not negated  # "refused to accept", "stopped supporting"
+        if cue.dep_ in ("xcomp", "pcomp", "dobj") and self._polarity(cue.head) < 0:
+            negated = not negated  # "refused to accept", "stopped supporting", "opposed any return to"
         return -1 if negated else 1
 
     def _conditional(self, cue: Token) -> bool:
@@ -397,12 +398,20 @@ class PositionReader:
             if subject is None:
                 return None, "holder"
             if subject.lower_ in PRONOUNS:
-                return (context, "") if context else (None, "holder")
+                return self._antecedent(subject, context)
             return self._name(subject)
         subject = g.subject_of(g.clause_of(cue))
-        if subject is not None and subject.lower_ in PRONOUNS and subject.i == 0 and context:
-            return context, ""  # "He rejected ...": the last sentence's subject
+        if subject is not None and subject.lower_ in PRONOUNS and subject.i == 0:
+            return self._antecedent(subject, context)  # "He rejected ...": the last sentence's subject
         return None, "holder"
+
+    def _antecedent(self, pronoun: Token, context: str | None) -> tuple[str | None, str]:
+        """Who the text was just about, when the pronoun can stand for them: "he" / "she" only for a person
+        (or an agency, which the profile may name by its minister)."""
+        actor = self.profile.actor_by_name.get(context) if context else None
+        if actor is None or (pronoun.lower_ in _PERSONAL and actor.kind not in ("person", "agency")):
+            return None, "holder"
+        return actor.name, ""
 
     def _name(self, token: Token) -> tuple[str | None, str]:
         name, why = g.named_actor(self.profile.actor_index, token, self.referents)
