@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from monitor.models import EventMention, Figure, Position
+from monitor.models import TO_DATE, EventMention, Figure, Position
 from monitor.profile import TopicProfile
 
 
@@ -101,9 +101,10 @@ def comparable_figure(f: Figure) -> bool:
 def figure_conflict(
     new: Figure, prior: StoredFigure, published: datetime | None = None, cumulative: bool = False
 ) -> Conflict | None:
-    """Intervals that cannot overlap. A running tally with no period may grow: only a later figure
-    below an earlier one conflicts (or two of the same day that disagree)."""
-    if cumulative and new.period is None and published and prior.published_at:
+    """Intervals that cannot overlap. A running tally (with no period, or the year's so far) may grow:
+    only a later figure below an earlier one conflicts (or two of the same day that disagree)."""
+    running = (cumulative and new.period is None) or (new.period or "").endswith(TO_DATE)
+    if running and published and prior.published_at:
         days = (published - prior.published_at).total_seconds() / 86400
         if days > 1 and not new.high < prior.low:
             return None

@@ -32,6 +32,8 @@ class Document(Record):
 
 # Gaps that say the metric was not read for sure (none, one outside the number's clause, or two).
 METRIC_GAPS = frozenset({"metric", "metric-outside-clause", "metric-ambiguous"})
+# A period of the year still running, told as a tally so far ("2025 to date"): it may only grow.
+TO_DATE = "to date"
 
 
 class Figure(Record):

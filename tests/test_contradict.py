@@ -53,6 +53,15 @@ def test_running_tally_may_grow_but_not_shrink():
     assert contradict.figure_conflict(fig(27, 26.5, 27.5, None), stored(14, 13.5, 14.5), same_day, True) is not None
 
 
+def test_a_tally_of_the_year_so_far_may_grow_but_not_shrink():
+    later = T0 + timedelta(days=20)
+    so_far = "2025 to date"
+    assert contradict.figure_conflict(fig(850, 849.5, 850.5, so_far), stored(700, 699.5, 700.5), later) is None
+    assert contradict.figure_conflict(fig(500, 499.5, 500.5, so_far), stored(700, 699.5, 700.5), later) is not None
+    # a full year's figure is not a tally
+    assert contradict.figure_conflict(fig(850, 849.5, 850.5, "2024"), stored(700, 699.5, 700.5), later) is not None
+
+
 def pos(stance, change=False, historical=False):
     return Position(actor="A", topic="t", stance=stance, is_change=change, historical=historical, evidence="s.")
 

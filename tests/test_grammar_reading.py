@@ -541,6 +541,8 @@ def test_a_figure_of_the_year_still_running_is_stored_but_not_complete(extractor
     assert (running.period, running.complete, running.gaps) == ("2025", False, "period-unfinished")
     (closed,) = figures(extractor, "Police seized 573 tonnes of cocaine in 2024, the defence ministry said.")
     assert (closed.period, closed.complete) == ("2024", True)
+    (so_far,) = figures(extractor, "Police have seized 573 tonnes of cocaine so far this year, the ministry said.")
+    assert (so_far.period, so_far.complete) == ("2025 to date", True)
 
 
 def test_a_figure_for_here_is_the_writers_place_not_the_country(extractor):

@@ -11,8 +11,8 @@ from stage_quality import score
 FLOORS = {
     "dev2": {
         "figures": {"value_recall": 0.98, "complete_recall": 0.83, "complete_precision": 0.97},
-        "positions": {"complete_recall": 0.34, "complete_precision": 1.0},
-        "events": {"complete_recall": 0.23, "complete_precision": 1.0},
+        "positions": {"complete_recall": 0.37, "complete_precision": 1.0},
+        "events": {"complete_recall": 0.26, "complete_precision": 1.0},
     },
     "real-dev": {
         "figures": {"value_recall": 0.85, "complete_recall": 0.41, "complete_precision": 0.96},

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from monitor.extract import grammar as g
 from monitor.extract.dates import PeriodReader
 from monitor.extract.numbers import Quantity, QuantityReader, interval
-from monitor.models import Figure, FigureKind
+from monitor.models import TO_DATE, Figure, FigureKind
 from monitor.profile import Metric, TopicProfile
 from monitor.text import PhraseMatch
 
@@ -71,6 +71,7 @@ class FigureExtractor:
         grammar = profile.lexicon.grammar
         self.scope_parts = {w.lower() for w in grammar.get("scope_parts", [])}
         self.scope_deictics = {w.lower() for w in grammar.get("scope_deictics", [])}
+        self.to_date_markers = profile.lexicon_index("periods", "to_date_markers")
         self.tally_markers = [w.lower() for w in grammar.get("tally_markers", [])]
         self.persons = {w.lower() for w in grammar.get("persons", [])}
         self.intentions = {w.lower() for w in grammar.get("intent_verbs", []) + grammar.get("refusal_verbs", [])}
@@ -141,7 +142,10 @@ class FigureExtractor:
             if period is None and doc is not None and token is not None:
                 period = self._period_of_head_clause(doc, token, sentence, q, published)
             if published is not None and period == str(published.year):
-                gaps.append("period-unfinished")  # a year still running: a tally so far, or a forecast
+                if self._to_date(doc, sentence, inside):
+                    period = f"{period} {TO_DATE}"  # "so far this year": a tally of the year still running
+                else:
+                    gaps.append("period-unfinished")  # "in 2023 alone", in August 2023: partial, or a forecast
             if own_period is not None and own_period != self._verb_period(number, sentence, published, own_period):
                 gaps.append("period-ambiguous")  # "reached 253,000 ha during 2023 [...] reported the year before"
             if period is None:
@@ -233,6 +237,11 @@ class FigureExtractor:
         return self.periods.period_near(
             sentence, q.start, q.end, published, self._period_filter(doc, lambda offset: offset in own, base, number)
         )
+
+    def _to_date(self, doc: Doc | None, sentence: str, inside: Callable[[int], bool]) -> bool:
+        """Whether the number's clause says its tally runs to date ("so far this year")."""
+        text = " ".join(t.lower_ for t in doc if inside(t.idx)) if doc is not None else sentence.lower()
+        return bool(self.to_date_markers.find(text))
 
     def _verb_period(self, number: Token | None, sentence: str, published: date | None, own: str) -> str:
         """The period the verb of a number that is its argument gives, outside the number's phrase ("reached
