@@ -146,6 +146,24 @@ def test_a_list_named_by_its_clause_is_a_destination(extractor):
     assert (e.actor, e.action, e.target, e.event_date) == ("United States", "decertify", "Colombia", date(2025, 9, 15))
 
 
+def test_a_when_clause_dates_the_action_it_announces(extractor):
+    text = (
+        "The row began on Thursday, September 18, when Benedetti announced that Colombia would purchase no "
+        "more rifles from the United States."
+    )
+    (e,) = [e for e in events(extractor, text) if e.action == "suspend arms purchases"]
+    assert (e.actor, e.target, e.event_date, e.complete) == ("Colombia", "United States", date(2025, 9, 18), True)
+
+
+def test_an_action_noun_in_a_phrase_of_cause_takes_no_date_of_the_clause(extractor):
+    text = (
+        "On Tuesday, September 16, Colombia halted arms purchases in response to the U.S. decertification of Colombia."
+    )
+    by_action = {e.action: e for e in events(extractor, text)}
+    assert by_action["suspend arms purchases"].event_date == date(2025, 9, 16)
+    assert by_action["decertify"].event_date is None
+
+
 # ---------------------------------------------------------------- positions
 
 

@@ -59,6 +59,7 @@ class EventReader:
         self.refusal = {w.lower() for w in lex.get("refusal_verbs", [])}
         self.conditions = {w.lower() for w in lex.get("conditions", [])}
         self.past_markers = {w.lower() for w in lex.get("past_markers", [])}
+        self.adjuncts = {w.lower() for w in lex.get("adjunct_prepositions", [])}
         self.context: str | None = None
         self.referents: Mapping[str, str] = {}
 
@@ -420,10 +421,13 @@ class EventReader:
     def _date(self, trigger: Trigger, doc: Doc, dates: list[tuple[int, int, date]]) -> tuple[date | None, str]:
         """The date attached to the action's clause, or to the verb announcing it."""
         t = trigger.token
-        own = {t.i, g.clause_of(t).i}
+        # "halted purchases on Thursday in response to the decertification": another happening's date
+        adjunct = t.pos_ not in ("VERB", "AUX") and self._in_adjunct(t)
+        own = {t.i} if adjunct else {t.i, g.clause_of(t).i}
         if t.pos_ not in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"):
             own.add(t.head.i)
-        if self._announced(t):
+        announcing: list[Token] = []
+        if not adjunct and self._announced(t):
             announcing = [v for v in g.governors(t) if _lemma_in(v, self.speech)]
             own |= {v.i for v in announcing}
             # "On Sunday, Trump called X a liar and said Y would stop": a date before the first of two
@@ -435,17 +439,22 @@ class EventReader:
             }
         else:
             fronted = set()
-        when_clause = g.clause_of(t)
-        if when_clause.dep_ in ("advcl", "relcl") and any(c.lower_ == "when" for c in when_clause.children):
-            own.add(when_clause.head.i)  # "The slide began on Friday, when X sanctioned Y"
+        # "The slide began on Friday, when X sanctioned Y"; "… on Thursday, when X announced that Y would …"
+        when_clauses = [
+            c
+            for c in (g.clause_of(t), *announcing)
+            if c.dep_ in ("advcl", "relcl") and any(w.lower_ == "when" for w in c.children)
+        ]
+        own |= {c.head.i for c in when_clauses}
         hits = []
         for start, end, day in dates:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None:
                 continue
             anchor = _date_anchor(span.root, trigger.token)
-            if when_clause.dep_ == "relcl" and when_clause.head.i in (span.root.i, span.root.head.i):
-                anchor = when_clause  # "on Friday, September 12, when X sanctioned Y"
+            for when_clause in when_clauses:
+                if when_clause.dep_ == "relcl" and when_clause.head.i in (span.root.i, span.root.head.i):
+                    anchor = when_clause  # "on Friday, September 12, when X sanctioned Y"
             if anchor is not None and (anchor.i in own or (anchor.i in fronted and span.end <= anchor.i)):
                 hits.append(day)
         if len(set(hits)) == 1:
@@ -453,6 +462,20 @@ class EventReader:
                 return hits[0], "past-occurrence"
             return hits[0], ""
         return None, "date" if not hits else "date-ambiguous"
+
+    def _in_adjunct(self, noun: Token) -> bool:
+        """Whether an action noun sits in a phrase of time, cause or circumstance of its clause ("after the
+        decertification", "in response to the sanctions"), not in one of the clause's arguments."""
+        t = noun
+        for _ in range(6):
+            if t.dep_ in ("nsubj", "nsubjpass", "dobj", "obj", "attr") or t.head.i == t.i:
+                return False
+            if t.dep_ == "prep" and t.lower_ in self.adjuncts:
+                return True
+            if t.head.pos_ in ("VERB", "AUX"):
+                return t.dep_ == "prep" and t.lower_ in self.adjuncts
+            t = t.head
+        return False
 
     def _announced(self, t: Token) -> bool:
         """The action is the announcement itself: "said it would revoke", "announced it was revoking"."""
