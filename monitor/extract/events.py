@@ -421,7 +421,7 @@ class EventReader:
     def _date(self, trigger: Trigger, doc: Doc, dates: list[tuple[int, int, date]]) -> tuple[date | None, str]:
         """The date attached to the action's clause, or to the verb announcing it."""
         t = trigger.token
-        # "halted purchases on Thursday in response to the decertification": another happening's date
+        # "halted purchases on Thursday in response to the sanctions": another happening's date
         adjunct = t.pos_ not in ("VERB", "AUX") and self._in_adjunct(t)
         own = {t.i} if adjunct else {t.i, g.clause_of(t).i}
         if t.pos_ not in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"):
@@ -465,7 +465,7 @@ class EventReader:
 
     def _in_adjunct(self, noun: Token) -> bool:
         """Whether an action noun sits in a phrase of time, cause or circumstance of its clause ("after the
-        decertification", "in response to the sanctions"), not in one of the clause's arguments."""
+        embargo", "in response to the sanctions"), not in one of the clause's arguments."""
         t = noun
         for _ in range(6):
             if t.dep_ in ("nsubj", "nsubjpass", "dobj", "obj", "attr") or t.head.i == t.i:
