@@ -633,3 +633,11 @@ def test_a_speaker_the_profile_does_not_know_ends_the_last_ones_turn(extractor):
     assert positions(extractor, text) == []
     (p,) = positions(extractor, "Petro spoke in Bogotá on Monday. He added that he opposes aerial spraying of coca.")
     assert p.actor == "Gustavo Petro"
+
+
+def test_a_number_after_the_and_of_its_verb_is_a_second_clauses(extractor):
+    # the parser hangs "$380m" on "received": the year of the first clause is not its period
+    text = "Colombia received $453m in U.S. aid in 2023, and about $380m of yearly funding goes to police work."
+    read = {f.value: f for f in extractor.extract(text, PUBLISHED).figures}
+    assert (read[453e6].period, read[453e6].complete) == ("2023", True)
+    assert read[380e6].period is None and not read[380e6].complete

@@ -111,6 +111,9 @@ class FigureExtractor:
             if number is not None:
                 kinds[number.i] = (kind, sign)
             inside = self._with_since_clauses(doc, self._clause_filter(doc, q))
+            cut = self._coordination_before(token) if parsed and token is not None else None
+            if cut is not None:  # "… $453m in 2023, and about $380m of annual funding goes to …"
+                inside = self._without(inside, {t.idx for t in doc[: cut.i + 1]} if doc is not None else set())
             metrics = [m for m in [*all_metrics, *verb_metrics] if inside(m.start)]
             metric = self._metric(q, kind, metrics)
             if metric is None and doc is not None:
@@ -237,6 +240,23 @@ class FigureExtractor:
         return self.periods.period_near(
             sentence, q.start, q.end, published, self._period_filter(doc, lambda offset: offset in own, base, number)
         )
+
+    @staticmethod
+    def _coordination_before(number: Token) -> Token | None:
+        """The "and" of the number's verb that stands between the verb and the number, when the number hangs
+        on the verb itself: the parser has joined a second clause's subject to the first ("received $453m
+        in 2023, and about $380m goes to ..."); what comes before the "and" is the first clause's."""
+        t = number
+        for _ in range(6):
+            if t.dep_ == "conj" or t.head.i == t.i:
+                return None
+            if t.head.pos_ in ("VERB", "AUX"):
+                verb = t.head
+                break
+            t = t.head
+        else:
+            return None
+        return next((c for c in verb.children if c.dep_ == "cc" and verb.i < c.i < number.i), None)
 
     def _to_date(self, doc: Doc | None, sentence: str, inside: Callable[[int], bool]) -> bool:
         """Whether the number's clause says its tally runs to date ("so far this year")."""
