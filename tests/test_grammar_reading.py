@@ -641,3 +641,25 @@ def test_a_number_after_the_and_of_its_verb_is_a_second_clauses(extractor):
     read = {f.value: f for f in extractor.extract(text, PUBLISHED).figures}
     assert (read[453e6].period, read[453e6].complete) == ("2023", True)
     assert read[380e6].period is None and not read[380e6].complete
+
+
+def test_a_phrasal_verb_of_the_profile_is_its_action(extractor):
+    (e,) = events(
+        extractor, "Colombia called home its ambassador in Washington on Monday, Sept. 29, for consultations."
+    )
+    assert (e.actor, e.action, e.target, e.event_date) == (
+        "Colombia",
+        "recall ambassador",
+        "United States",
+        date(2025, 9, 29),
+    )
+    (p,) = positions(
+        extractor, "Sánchez ruled out a return to aerial spraying of coca, a practice the U.S. has long urged."
+    )
+    assert (p.actor, p.topic, p.stance) == ("Colombian Defense Ministry", "aerial spraying of coca", "oppose")
+
+
+def test_who_orders_an_action_does_it_on_the_day_of_the_order(extractor):
+    text = "Petro ordered on Tuesday, September 30, that the army stop sharing intelligence with the United States."
+    (e,) = [e for e in events(extractor, text) if e.action == "suspend intelligence sharing"]
+    assert (e.actor, e.event_date) == ("Gustavo Petro", date(2025, 9, 30))

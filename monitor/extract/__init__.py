@@ -89,5 +89,7 @@ class ClaimExtractor:
 
 
 def _word_stems(words: Iterable[str]) -> tuple[str, ...]:
-    """Prefixes that any inflection of the words starts with ("strike" -> "str", so "struck" too)."""
-    return tuple(sorted({w.lower()[: max(3, len(w) - 3)] for w in words}))
+    """Prefixes that any inflection of the words starts with ("strike" -> "str", so "struck" too); a
+    phrasal verb's by its verb ("call home" -> "call")."""
+    heads = [w.split()[0] for w in words if w.strip()]
+    return tuple(sorted({w.lower()[: max(3, len(w) - 3)] for w in heads}))

@@ -60,6 +60,7 @@ class EventReader:
         self.conditions = {w.lower() for w in lex.get("conditions", [])}
         self.past_markers = {w.lower() for w in lex.get("past_markers", [])}
         self.adjuncts = {w.lower() for w in lex.get("adjunct_prepositions", [])}
+        self.commands = {w.lower() for w in lex.get("command_verbs", [])}
         self.context: str | None = None
         self.referents: Mapping[str, str] = {}
 
@@ -125,7 +126,7 @@ class EventReader:
                 if undone is not None:
                     found.append(Trigger(t, action, undone, undone=True))
                     break
-                if t.pos_ in ("VERB", "AUX") and _lemma_in(t, action.verbs):
+                if t.pos_ in ("VERB", "AUX") and _verb_in(t, action.verbs):
                     obj = self._verb_object(t, action)
                 elif t.pos_ in ("NOUN", "PROPN") and _lemma_in(t, action.nouns):
                     obj = self._noun_object(t, action)
@@ -141,7 +142,7 @@ class EventReader:
         """The noun the verb acts on, when it is one of the action's objects (through "stop buying X")."""
         if not action.objects:
             return None
-        candidates = g.children(verb, "dobj", "obj", "nsubjpass")
+        candidates = g.children(verb, "dobj", "obj", "nsubjpass", "oprd")  # "called home [its envoy]"
         for x in g.children(verb, "xcomp", "pcomp"):
             if _lemma_in(x, action.objects):
                 return x
@@ -264,8 +265,21 @@ class EventReader:
 
     # ---------------------------------------------------------------- who and to whom
 
+    def _commander(self, t: Token) -> Token | None:
+        """ "Smith ordered that the forces stop sharing intelligence": the verb that orders the action."""
+        clause = g.clause_of(t)
+        if clause.dep_ in ("ccomp", "xcomp") and _lemma_in(clause.head, self.commands):
+            return clause.head
+        return None
+
     def _actor(self, trigger: Trigger) -> tuple[str | None, str]:
         t = trigger.token
+        commander = self._commander(t) if t.pos_ in ("VERB", "AUX") else None
+        if commander is not None:  # who orders it does it
+            subject = g.subject_of(commander)
+            if subject is None:
+                return None, "actor"
+            return self._speaker_of(commander) if _pronoun(subject, PRONOUNS) else self._name(subject)
         if t.pos_ in ("VERB", "AUX"):
             agent = g.agent_of(t) if g.is_passive(t) else g.subject_of(t)
             if agent is None:
@@ -426,6 +440,9 @@ class EventReader:
         own = {t.i} if adjunct else {t.i, g.clause_of(t).i}
         if t.pos_ not in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"):
             own.add(t.head.i)
+        commander = self._commander(t) if t.pos_ in ("VERB", "AUX") else None
+        if commander is not None:
+            own.add(commander.i)  # "ordered on Tuesday that the forces stop sharing"
         announcing: list[Token] = []
         if not adjunct and self._announced(t):
             announcing = [v for v in g.governors(t) if _lemma_in(v, self.speech)]
@@ -519,6 +536,20 @@ def _unquoted(text: str) -> str:
 def _pronoun(token: Token, words: set[str]) -> bool:
     """A pronoun of `words`: "us", not "US" (a name the parser tags as one)."""
     return token.lower_ in words and token.pos_ == "PRON"
+
+
+def _verb_in(verb: Token, verbs: list[str]) -> bool:
+    """A verb of the list, phrasal ones included: "call home" is "call" with the particle or adverb
+    "home" ("called home its envoy", "called its envoy home")."""
+    if _lemma_in(verb, [v for v in verbs if " " not in v]):
+        return True
+    for phrasal in (v for v in verbs if " " in v):
+        head, particle = phrasal.lower().split(" ", 1)
+        if verb.lemma_.lower() == head and any(
+            c.lower_ == particle and c.dep_ in ("prt", "advmod", "npadvmod") for c in verb.children
+        ):
+            return True
+    return False
 
 
 def _lemma_in(token: Token, lemmas: list[str] | set[str]) -> bool:

@@ -60,6 +60,8 @@ class PositionReader:
         stance = profile.lexicon.stance
         self.support = {w.lower() for w in stance.get("support", []) if " " not in w}
         self.oppose = {w.lower() for w in stance.get("oppose", []) if " " not in w}
+        self.phrasal_support = _phrasal(stance.get("support", []))
+        self.phrasal_oppose = _phrasal(stance.get("oppose", []))
         self.negations = {w.lower() for w in stance.get("negations", [])}
         self.change = profile.lexicon_index("stance", "change_markers")
         self.historical = profile.lexicon_index("stance", "historical_markers")
@@ -181,10 +183,11 @@ class PositionReader:
 
     def _polarity(self, token: Token) -> int:
         lemma, word = token.lemma_.lower(), token.lower_
-        if lemma in self.support or word in self.support:
+        particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
+        if lemma in self.support or word in self.support or any((lemma, p) in self.phrasal_support for p in particles):
             return 1
-        if lemma in self.oppose or word in self.oppose:
-            return -1
+        if lemma in self.oppose or word in self.oppose or any((lemma, p) in self.phrasal_oppose for p in particles):
+            return -1  # "ruled out a return to spraying": the phrasal verb "rule out"
         return 0
 
     def _stance(self, head: Token, span: Span, doing: frozenset[str] = frozenset()) -> tuple[Token, int] | None:
@@ -376,8 +379,8 @@ class PositionReader:
         if noun.dep_ == "appos":
             return self._name(noun.head)
         for c in noun.children:
-            if c.dep_ == "appos":
-                return self._name(c)
+            if c.dep_ == "appos" and self._name(c)[0] is not None:
+                return self._name(c)  # "opposition to X, Smith's" (not "a return to X, a practice ...")
         verb = noun.head
         if noun.dep_ in ("dobj", "attr") and verb.pos_ in ("VERB", "AUX"):
             subject = g.subject_of(verb)
@@ -427,6 +430,11 @@ class PositionReader:
             return False
         future = any(c.lower_ in _FUTURE for c in g.clause_of(cue).children if c.dep_ == "aux")
         return not (future and all(m.text.lower() == "no longer" for m in markers))
+
+
+def _phrasal(words: list[str]) -> set[tuple[str, str]]:
+    """Two-word entries as (verb lemma, particle): "rule out"."""
+    return {tuple(w.lower().split()) for w in words if len(w.split()) == 2}  # type: ignore[misc]
 
 
 def _going_to(verb: Token) -> bool:
