@@ -663,3 +663,11 @@ def test_who_orders_an_action_does_it_on_the_day_of_the_order(extractor):
     text = "Petro ordered on Tuesday, September 30, that the army stop sharing intelligence with the United States."
     (e,) = [e for e in events(extractor, text) if e.action == "suspend intelligence sharing"]
     assert (e.actor, e.event_date) == ("Gustavo Petro", date(2025, 9, 30))
+
+
+def test_a_joined_verb_in_another_tense_does_not_share_the_year(extractor):
+    text = "Colombia sold $14 billion of goods to the U.S. in 2024, and now pays a 10% tariff on them."
+    tariff = next(f for f in extractor.extract(text, PUBLISHED).figures if f.unit == "percent")
+    assert tariff.period is None and not tariff.complete
+    shared = figures(extractor, "In 2023, coca covered 253,000 hectares and cocaine output reached 2,664 tonnes.")
+    assert [(f.value, f.period) for f in shared] == [(253000, "2023"), (2664, "2023")]

@@ -250,11 +250,19 @@ def clause_tokens(token: Token) -> set[int]:
     if clause.dep_ in ("relcl", "acl") and clause.head.i != clause.i:
         keep |= {t.i for t in phrase(clause.head)}  # "Peru, where monitors counted 287,000 hectares"
     if clause.dep_ == "conj" and clause.head.i != clause.i:
-        # coordinated verbs share their subject and adjuncts: "At the end of 2023, X checked and put ..."
+        # coordinated verbs share their subject and adjuncts: "At the end of 2023, X checked and put ...";
+        # a verb in another tense shares only the subject ("exported $14bn in 2024, and now pays ...")
+        shared = SHARED_BY_CONJUNCTS if _same_tense(clause, clause.head) else {"nsubj", "nsubjpass"}
         for c in clause.head.children:
-            if c.dep_ in SHARED_BY_CONJUNCTS and c.i < clause.i:
+            if c.dep_ in shared and c.i < clause.i:
                 keep |= {t.i for t in c.subtree}
     return keep
+
+
+def _same_tense(a: Token, b: Token) -> bool:
+    """Past with past, present with present (a participle or a bare verb goes with either)."""
+    past, present = {"VBD", "VBN"}, {"VBZ", "VBP"}
+    return not ((a.tag_ in past and b.tag_ in present) or (a.tag_ in present and b.tag_ in past))
 
 
 def reporting_verbs(token: Token, lemmas: set[str]) -> Iterator[Token]:
