@@ -671,3 +671,15 @@ def test_a_joined_verb_in_another_tense_does_not_share_the_year(extractor):
     assert tariff.period is None and not tariff.complete
     shared = figures(extractor, "In 2023, coca covered 253,000 hectares and cocaine output reached 2,664 tonnes.")
     assert [(f.value, f.period) for f in shared] == [(253000, "2023"), (2664, "2023")]
+
+
+def test_an_order_noun_gives_the_action_its_author_and_date(extractor):
+    text = "Officials explained the reach of Petro's Sept. 30 order suspending intelligence sharing with U.S. agencies."
+    (e,) = events(extractor, text)
+    assert (e.actor, e.action, e.target, e.event_date, e.complete) == (
+        "Gustavo Petro",
+        "suspend intelligence sharing",
+        "United States",
+        date(2025, 9, 30),
+        True,
+    )

@@ -61,6 +61,7 @@ class EventReader:
         self.past_markers = {w.lower() for w in lex.get("past_markers", [])}
         self.adjuncts = {w.lower() for w in lex.get("adjunct_prepositions", [])}
         self.commands = {w.lower() for w in lex.get("command_verbs", [])}
+        self.command_nouns = {w.lower() for w in lex.get("command_nouns", [])}
         self.context: str | None = None
         self.referents: Mapping[str, str] = {}
 
@@ -270,13 +271,16 @@ class EventReader:
         clause = g.clause_of(t)
         if clause.dep_ in ("ccomp", "xcomp") and _lemma_in(clause.head, self.commands):
             return clause.head
+        if clause.dep_ == "acl" and _lemma_in(clause.head, self.command_nouns):
+            return clause.head  # "Smith's Nov. 4 order suspending the sharing"
         return None
 
     def _actor(self, trigger: Trigger) -> tuple[str | None, str]:
         t = trigger.token
         commander = self._commander(t) if t.pos_ in ("VERB", "AUX") else None
         if commander is not None:  # who orders it does it
-            subject = g.subject_of(commander)
+            owner = g.children(commander, "poss")
+            subject = owner[0] if commander.pos_ == "NOUN" and owner else g.subject_of(commander)
             if subject is None:
                 return None, "actor"
             return self._speaker_of(commander) if _pronoun(subject, PRONOUNS) else self._name(subject)
@@ -363,7 +367,9 @@ class EventReader:
         owner is named."""
         found: list[tuple[str | None, str]] = []
         modifying: list[tuple[str | None, str]] = []
-        for c in obj.children:
+        # a gerund's own object carries the partner too: "stop sharing [intelligence with X]"
+        doing = [d for d in g.children(obj, "dobj") if obj.pos_ == "VERB"]
+        for c in [*obj.children, *(w for d in doing for w in d.children if w.dep_ == "prep")]:
             if c.dep_ == "poss" and c.lower_ in ("his", "her") and self._own(obj):
                 continue  # "Smith recalled his ambassador": the subject's own, no one else's
             if c.dep_ == "poss" and c.lower_ in ("his", "her") and self.context is not None:
@@ -372,7 +378,7 @@ class EventReader:
                     found.append((self.context, ""))
             elif c.dep_ == "poss" and c.lower_ not in PRONOUNS | {"its", "their", "his", "her", "our"}:
                 found.append(self._name(c, "target"))
-            elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "in", "for"):
+            elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "in", "for", "with"):
                 found += [self._name(p, "target") for p in g.children(c, "pobj")]
             elif c.dep_ in ("compound", "amod") and modifiers:
                 modifying.append(self._name(c, "target"))
@@ -469,6 +475,8 @@ class EventReader:
             if span is None:
                 continue
             anchor = _date_anchor(span.root, trigger.token)
+            if commander is not None and span.root.head.i == commander.i:
+                anchor = commander  # "Smith's Nov. 4 order suspending ...": the order's date is the action's
             for when_clause in when_clauses:
                 if when_clause.dep_ == "relcl" and when_clause.head.i in (span.root.i, span.root.head.i):
                     anchor = when_clause  # "on Friday, September 12, when X sanctioned Y"
