@@ -78,6 +78,9 @@ class Action(_Model):
     # says one of `findings` (phrases); the target is the complement's subject, or the verb's object.
     finding_verbs: list[str] = Field(default_factory=list)
     findings: list[str] = Field(default_factory=list)
+    # Verbs that do the action only on a bare object, with no complement saying what it is designated as:
+    # "OFAC designated Smith" sanctions him; "designated Ruritania a transit country" does not.
+    bare_verbs: list[str] = Field(default_factory=list)
     # Verbs whose announced negation is the action ("would buy no more weapons" halts arms purchases),
     # with the objects they must take.
     undone_verbs: list[str] = Field(default_factory=list)

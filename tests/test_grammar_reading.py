@@ -683,3 +683,9 @@ def test_an_order_noun_gives_the_action_its_author_and_date(extractor):
         date(2025, 9, 30),
         True,
     )
+
+
+def test_a_bare_designation_is_a_sanction_and_a_designation_as_something_is_not(extractor):
+    (e,) = events(extractor, "The Treasury designated Gustavo Petro on Monday, September 29.")
+    assert (e.actor, e.action, e.target, e.complete) == ("U.S. Treasury", "sanction", "Gustavo Petro", True)
+    assert events(extractor, "Trump designated Colombia a major drug transit country on Monday, September 15.") == []

@@ -16,7 +16,7 @@ from monitor.extract.page import PageText, extract_page
 from monitor.extract.positions import PositionReader
 from monitor.extract.series import carry_periods, link_series
 from monitor.models import EventMention, Figure, Position
-from monitor.profile import TopicProfile
+from monitor.profile import Action, TopicProfile
 from monitor.text import claim_sentences
 
 __all__ = ["ClaimExtractor", "Claims", "PageText", "extract_page"]
@@ -48,7 +48,7 @@ class ClaimExtractor:
         self.metrics = profile.metric_by_name
         self.time_words = profile.lexicon_index("grammar", "tally_markers")
         self.action_words = _word_stems(
-            [w for a in profile.actions for w in [*a.verbs, *a.nouns]] + [w for t in profile.topics for w in t.verbs]
+            [w for a in profile.actions for w in _action_words(a)] + [w for t in profile.topics for w in t.verbs]
         )
 
     def extract(self, text: str, published: date | None) -> Claims:
@@ -86,6 +86,18 @@ class ClaimExtractor:
     def _may_hold_event(self, sentence: str) -> bool:
         words = sentence.lower().split()
         return any(w.startswith(self.action_words) for w in words)
+
+
+def _action_words(action: Action) -> list[str]:
+    """Every word that can do an action: a sentence without one of them holds no event."""
+    return [
+        *action.verbs,
+        *action.nouns,
+        *action.bare_verbs,
+        *action.finding_verbs,
+        *action.placing_verbs,
+        *action.undone_verbs,
+    ]
 
 
 def _word_stems(words: Iterable[str]) -> tuple[str, ...]:

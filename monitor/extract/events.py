@@ -129,6 +129,8 @@ class EventReader:
                     break
                 if t.pos_ in ("VERB", "AUX") and _verb_in(t, action.verbs):
                     obj = self._verb_object(t, action)
+                elif t.pos_ == "VERB" and _lemma_in(t, action.bare_verbs) and _bare(t):
+                    obj = None
                 elif t.pos_ in ("NOUN", "PROPN") and _lemma_in(t, action.nouns):
                     obj = self._noun_object(t, action)
                 else:
@@ -544,6 +546,15 @@ def _unquoted(text: str) -> str:
 def _pronoun(token: Token, words: set[str]) -> bool:
     """A pronoun of `words`: "us", not "US" (a name the parser tags as one)."""
     return token.lower_ in words and token.pos_ == "PRON"
+
+
+def _bare(verb: Token) -> bool:
+    """An object and nothing saying what it is made ("designated Smith", not "designated X as / a Y")."""
+    if g.object_of(verb) is None and not g.is_passive(verb):
+        return False
+    if any(c.dep_ in ("oprd", "xcomp", "ccomp", "acomp") for c in verb.children):
+        return False
+    return not any(c.dep_ == "prep" and c.lower_ in ("as", "for") for c in verb.children)
 
 
 def _verb_in(verb: Token, verbs: list[str]) -> bool:
