@@ -689,3 +689,11 @@ def test_a_bare_designation_is_a_sanction_and_a_designation_as_something_is_not(
     (e,) = events(extractor, "The Treasury designated Gustavo Petro on Monday, September 29.")
     assert (e.actor, e.action, e.target, e.complete) == ("U.S. Treasury", "sanction", "Gustavo Petro", True)
     assert events(extractor, "Trump designated Colombia a major drug transit country on Monday, September 15.") == []
+
+
+def test_payments_ending_is_a_stance_on_aid_held_by_who_announces_it(extractor):
+    (p,) = positions(extractor, "On Sunday, Trump said all U.S. payments and subsidies to Colombia would stop.")
+    assert (p.actor, p.topic, p.stance) == ("Donald Trump", "U.S. aid to Colombia", "oppose")
+    # whose "said" is unsure when another clause's subject stands between the joined verbs
+    text = "Colombia recalled its envoy, a day after Trump called Petro a liar and said U.S. payments would stop."
+    assert positions(extractor, text) == []

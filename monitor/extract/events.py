@@ -325,7 +325,7 @@ class EventReader:
         """The speaker who announces an action told without its agent; only an announced one ("would")."""
         if not any(c.dep_ == "aux" and c.lower_ in ANNOUNCED_MODALS for c in t.children):
             return None, "actor"
-        if not all(_reliably_joined(v) for v in g.reporting_verbs(t, self.speech)):
+        if not all(g.reliably_joined(v) for v in g.reporting_verbs(t, self.speech)):
             return None, "actor"
         return self._speaker_of(t)
 
@@ -460,7 +460,7 @@ class EventReader:
             fronted = {
                 v.head.i
                 for v in announcing
-                if v.dep_ == "conj" and not g.children(v, "nsubj", "nsubjpass") and _reliably_joined(v)
+                if v.dep_ == "conj" and not g.children(v, "nsubj", "nsubjpass") and g.reliably_joined(v)
             }
         else:
             fronted = set()
@@ -595,13 +595,3 @@ def _ergative(verb: Token, subject: Token) -> bool:
     if obj is not None and obj.i < subject.i and obj.lower_ == "that":
         obj = None  # "said that aid would end": the complementiser, parsed as an object
     return subject.dep_ == "nsubj" and obj is None and not g.is_passive(verb)
-
-
-def _reliably_joined(verb: Token) -> bool:
-    """Whether a conjoined verb surely belongs to its head verb: not when another clause's subject stands
-    between them ("X recalled ..., a day after Trump called ... and said ...": the parse may hang "said" on
-    the wrong verb)."""
-    if verb.dep_ != "conj":
-        return True
-    between = verb.doc[verb.head.i + 1 : verb.i]
-    return not any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i != verb.head.i for t in between)

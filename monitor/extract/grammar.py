@@ -275,3 +275,13 @@ def reporting_verbs(token: Token, lemmas: set[str]) -> Iterator[Token]:
         for c in verb.children:
             if c.dep_ == "parataxis" and c.lemma_.lower() in lemmas:
                 yield c
+
+
+def reliably_joined(verb: Token) -> bool:
+    """Whether a conjoined verb surely belongs to its head verb: not when another clause's subject stands
+    between them ("X recalled ..., a day after Trump called ... and said ...": the parse may hang "said" on
+    the wrong verb)."""
+    if verb.dep_ != "conj":
+        return True
+    between = verb.doc[verb.head.i + 1 : verb.i]
+    return not any(t.dep_ in ("nsubj", "nsubjpass") and t.head.i != verb.head.i for t in between)

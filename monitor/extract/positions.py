@@ -397,6 +397,8 @@ class PositionReader:
 
     def _speaker(self, cue: Token, context: str | None) -> tuple[str | None, str]:
         for verb in g.reporting_verbs(cue, self.report):
+            if not g.reliably_joined(verb):
+                return None, "holder"  # "X recalled …, a day after Trump called … and said …": whose "said"?
             subject = g.subject_of(verb)
             if subject is None:
                 return None, "holder"
