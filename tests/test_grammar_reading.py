@@ -697,3 +697,15 @@ def test_payments_ending_is_a_stance_on_aid_held_by_who_announces_it(extractor):
     # whose "said" is unsure when another clause's subject stands between the joined verbs
     text = "Colombia recalled its envoy, a day after Trump called Petro a liar and said U.S. payments would stop."
     assert positions(extractor, text) == []
+
+
+def test_a_judgement_word_as_the_complement_of_describe_is_a_stance(extractor):
+    (p,) = positions(extractor, "Petro has described the boat strikes as killings, his office said.")
+    assert (p.actor, p.topic, p.stance) == ("Gustavo Petro", "U.S. military strikes on drug boats", "oppose")
+
+
+def test_who_reacts_to_an_action_noun_is_not_its_doer(extractor):
+    (e,) = events(extractor, "Petro rejected the sanctions on Friday, September 26, as an act of aggression.")
+    assert e.action == "sanction" and e.actor is None and not e.complete
+    (f,) = events(extractor, "The Treasury imposed sanctions on Petro on Friday, September 26.")
+    assert (f.actor, f.target, f.complete) == ("U.S. Treasury", "Gustavo Petro", True)

@@ -62,6 +62,7 @@ class EventReader:
         self.adjuncts = {w.lower() for w in lex.get("adjunct_prepositions", [])}
         self.commands = {w.lower() for w in lex.get("command_verbs", [])}
         self.command_nouns = {w.lower() for w in lex.get("command_nouns", [])}
+        self.doing = {w.lower() for w in lex.get("doing_verbs", [])}
         self.context: str | None = None
         self.referents: Mapping[str, str] = {}
 
@@ -315,7 +316,7 @@ class EventReader:
                 for obj in g.children(c, "pobj"):
                     return self._name(obj)
         verb = noun.head if noun.dep_ in ("dobj", "obj") else None
-        if verb is not None and verb.pos_ == "VERB" and not g.is_passive(verb):
+        if verb is not None and verb.pos_ == "VERB" and not g.is_passive(verb) and _lemma_in(verb, self.doing):
             subject = g.subject_of(verb)  # "the ministry announced sanctions"
             if subject is not None and not _pronoun(subject, PRONOUNS):
                 return self._name(subject)

@@ -252,21 +252,29 @@ class PositionReader:
             if c.dep_ not in ("acomp", "attr"):
                 continue
             for word in (c, *(m for m in c.children if m.dep_ == "amod")):
-                lemma = word.lemma_.lower()
-                if lemma in self.judged_wrong or word.lower_ in self.judged_wrong:
-                    return -1
-                if lemma in self.judged_right or word.lower_ in self.judged_right:
-                    return 1
+                judged = self._judged(word)
+                if judged:
+                    return judged
+        return 0
+
+    def _judged(self, word: Token) -> int:
+        """-1 for a word of the lexicon's wrongs ("murder", "illegal"), 1 for its rights, else 0."""
+        lemma = word.lemma_.lower()
+        if lemma in self.judged_wrong or word.lower_ in self.judged_wrong:
+            return -1
+        if lemma in self.judged_right or word.lower_ in self.judged_right:
+            return 1
         return 0
 
     def _complement_polarity(self, verb: Token) -> int:
         """The judgement an object complement passes on the object: "called X [murder]", "X [as a failure]"."""
         complements = [c for c in verb.children if c.dep_ in ("oprd", "xcomp", "acomp", "ccomp") and c.i > verb.i]
-        for prep in verb.children:
+        obj = g.object_of(verb)  # "described [the strikes as killings]": the parser may hang "as" on the object
+        for prep in [*verb.children, *(obj.children if obj is not None else [])]:
             if prep.dep_ == "prep" and prep.lower_ == "as":
                 complements += g.children(prep, "pobj")
         for c in complements:
-            polarity = self._polarity(c)
+            polarity = self._polarity(c) or self._judged(c)  # "described the strikes as killings"
             if polarity:
                 return polarity
         if verb.lemma_.lower() in self.naming and not complements:
@@ -282,12 +290,7 @@ class PositionReader:
         last = max((t for t in obj.subtree if not t.is_punct), key=lambda t: t.i)
         if last.i == obj.i or last.pos_ != "NOUN" or last.nbor(-1).dep_ in ("det", "poss", "case"):
             return 0  # "called the ambassador over the murder": a noun with its own determiner is no complement
-        lemma = last.lemma_.lower()
-        if lemma in self.judged_wrong or last.lower_ in self.judged_wrong:
-            return -1
-        if lemma in self.judged_right or last.lower_ in self.judged_right:
-            return 1
-        return 0
+        return self._judged(last)
 
     def _demand(self, cue: Token, context: str | None) -> tuple[bool, str | None]:
         """Whether the stance word is demanded of its subject (need / must / should, urged to), and who
