@@ -32,6 +32,9 @@ class Actor(_Model):
     aliases: list[str] = Field(default_factory=list)
     # An envoy: the government they are posted to ("its ambassador, John Smith" is recalled from there).
     posted_to: str | None = None
+    # Adjectives that name the actor only as a modifier of what an action acts on ("American weapons" are
+    # bought from the United States), never as a mention in running text ("the South American country").
+    adjectives: list[str] = Field(default_factory=list)
 
 
 class Metric(_Model):
@@ -145,6 +148,10 @@ class TopicProfile(_Model):
     topics: list[Topic] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
     lexicon: Lexicon
+
+    @cached_property
+    def actor_by_adjective(self) -> dict[str, str]:
+        return {adj.lower(): a.name for a in self.actors for adj in a.adjectives}
 
     @cached_property
     def actor_by_name(self) -> dict[str, Actor]:

@@ -709,3 +709,11 @@ def test_who_reacts_to_an_action_noun_is_not_its_doer(extractor):
     assert e.action == "sanction" and e.actor is None and not e.complete
     (f,) = events(extractor, "The Treasury imposed sanctions on Petro on Friday, September 26.")
     assert (f.actor, f.target, f.complete) == ("U.S. Treasury", "Gustavo Petro", True)
+
+
+def test_a_nationality_adjective_names_the_owner_only_as_a_modifier(extractor):
+    text = "On Tuesday, September 16, Benedetti said Colombia would buy no more American rifles."
+    (e,) = [e for e in events(extractor, text) if e.action == "suspend arms purchases"]
+    assert (e.actor, e.target, e.complete) == ("Colombia", "United States", True)
+    (d,) = events(extractor, "On Monday, September 15, Washington decertified the South American country.")
+    assert d.target is None and not d.complete

@@ -384,7 +384,8 @@ class EventReader:
             elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "in", "for", "with"):
                 found += [self._name(p, "target") for p in g.children(c, "pobj")]
             elif c.dep_ in ("compound", "amod") and modifiers:
-                modifying.append(self._name(c, "target"))
+                by_adjective = self.profile.actor_by_adjective.get(c.lower_)  # "American weapons"
+                modifying.append((by_adjective, "") if by_adjective else self._name(c, "target"))
         found = [f for f in found if f[0] is not None and not self._same_side(f[0], actor)]
         if found:
             return found
