@@ -172,14 +172,9 @@ def position_conflict(
 
 def actors_compatible(profile: TopicProfile, a: str | None, b: str | None) -> bool:
     """Two reports name compatible actors when they are the same, or one is the other's government."""
-    if a is None or b is None or a == b:
+    if a is None or b is None or a not in profile.actor_by_name or b not in profile.actor_by_name:
         return True
-    actor_a, actor_b = profile.actor_by_name.get(a), profile.actor_by_name.get(b)
-    if actor_a is None or actor_b is None:
-        return True
-    if actor_a.kind == "government" and actor_b.country == actor_a.name:
-        return True
-    return actor_b.kind == "government" and actor_a.country == actor_b.name
+    return profile.same_side(a, b)
 
 
 def event_conflict(profile: TopicProfile, new: EventMention, prior: StoredMention) -> Conflict | None:

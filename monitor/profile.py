@@ -149,6 +149,18 @@ class TopicProfile(_Model):
     actions: list[Action] = Field(default_factory=list)
     lexicon: Lexicon
 
+    def same_side(self, a: str, b: str) -> bool:
+        """The same actor, or one is the other's government ("John Smith" and "Ruritania"); unknown
+        names are on no one's side."""
+        if a == b:
+            return True
+        actor_a, actor_b = self.actor_by_name.get(a), self.actor_by_name.get(b)
+        if actor_a is None or actor_b is None:
+            return False
+        if actor_a.kind == "government" and actor_b.country == actor_a.name:
+            return True
+        return actor_b.kind == "government" and actor_a.country == actor_b.name
+
     @cached_property
     def actor_by_adjective(self) -> dict[str, str]:
         return {adj.lower(): a.name for a in self.actors for adj in a.adjectives}

@@ -179,8 +179,7 @@ class EventReader:
 
     @staticmethod
     def _says_finding(head: Token, action: Action) -> bool:
-        words = list(head.subtree)
-        text = _unquoted(head.doc[words[0].i : words[-1].i + 1].text.lower())
+        text = _unquoted(g.subtree_span(head).text.lower())
         return any(f.lower() in text for f in action.findings)
 
     def _undone_object(self, verb: Token, action: Action) -> Token | None:
@@ -207,8 +206,7 @@ class EventReader:
                 continue
             for item in (i for obj in g.children(prep, "pobj") for i in g.conjuncts(obj)):
                 # with its clauses: "a list of nations that have failed ..." is named by what follows it
-                words = list(item.subtree)
-                place = item.doc[words[0].i : words[-1].i + 1]
+                place = g.subtree_span(item)
                 text = _unquoted(place.text.lower())
                 if any(d.lower() in text for d in action.destinations):
                     return place
@@ -394,14 +392,7 @@ class EventReader:
     def _same_side(self, name: str, actor: str | None) -> bool:
         """ "Smith recalled Ruritania's ambassador from Paris": the actor's own government owns the
         object, it is not what the action is done to."""
-        if actor is None:
-            return False
-        if name == actor:
-            return True
-        a, b = self.profile.actor_by_name.get(name), self.profile.actor_by_name.get(actor)
-        if a is None or b is None:
-            return False
-        return (a.kind == "government" and b.country == a.name) or (b.kind == "government" and a.country == b.name)
+        return actor is not None and self.profile.same_side(name, actor)
 
     def _is_envoy_as(self, token: Token, action: Action) -> bool:
         """ "recalled John Smith": a named envoy whose role is one of the action's objects ("ambassador")."""
@@ -502,7 +493,7 @@ class EventReader:
             if t.dep_ == "prep" and t.lower_ in self.adjuncts:
                 return True
             if t.head.pos_ in ("VERB", "AUX"):
-                return t.dep_ == "prep" and t.lower_ in self.adjuncts
+                return False  # reached the clause through an argument or another preposition
             t = t.head
         return False
 

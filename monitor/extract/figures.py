@@ -260,7 +260,7 @@ class FigureExtractor:
 
     def _to_date(self, doc: Doc | None, sentence: str, inside: Callable[[int], bool]) -> bool:
         """Whether the number's clause says its tally runs to date ("so far this year")."""
-        text = " ".join(t.lower_ for t in doc if inside(t.idx)) if doc is not None else sentence.lower()
+        text = _clause_text(doc, inside) if doc is not None else sentence.lower()
         return bool(self.to_date_markers.find(text))
 
     def _verb_period(self, number: Token | None, sentence: str, published: date | None, own: str) -> str:
@@ -467,7 +467,7 @@ class FigureExtractor:
             gaps.append("scope-local")
         if kind == "level" and self._set_against_a_source(number):
             gaps.append("rival-estimate")
-        text = " ".join(t.lower_ for t in doc if inside(t.idx))
+        text = _clause_text(doc, inside)
         if (
             metric is not None
             and metric.cumulative
@@ -487,11 +487,10 @@ class FigureExtractor:
                 if prep.lower_ not in self.base_prepositions:
                     continue
                 for compared in g.children(prep, "pobj"):
-                    words = list(compared.subtree)
-                    if compared.lemma_.lower() not in self.estimate_nouns or any(w.like_num for w in words):
+                    phrase = g.subtree_span(compared)
+                    if compared.lemma_.lower() not in self.estimate_nouns or any(w.like_num for w in phrase):
                         continue
-                    phrase = compared.doc[words[0].i : words[-1].i + 1].text
-                    if self.profile.actor_index.find(phrase):
+                    if self.profile.actor_index.find(phrase.text):
                         return True
         return False
 
@@ -636,6 +635,11 @@ class FigureExtractor:
         if metric and metric.subject:
             return metric.subject, ""
         return self.profile.story.default_subject, ""
+
+
+def _clause_text(doc: Doc, inside: Callable[[int], bool]) -> str:
+    """The lower-case words of the number's clause, for phrase lists ("so far", "tally")."""
+    return " ".join(t.lower_ for t in doc if inside(t.idx))
 
 
 def _superlative(doc: Doc) -> bool:

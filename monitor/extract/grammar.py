@@ -79,6 +79,11 @@ def conjuncts(token: Token) -> list[Token]:
     return [token, *token.conjuncts]
 
 
+def subtree_span(token: Token) -> Span:
+    """The words a token governs, clauses included ("a list of nations that have failed ...")."""
+    return token.doc[token.left_edge.i : token.right_edge.i + 1]
+
+
 def phrase(token: Token) -> Span:
     """The words of a noun phrase without its clauses, appositions, lists and trailing prepositions."""
     doc = token.doc
