@@ -717,3 +717,23 @@ def test_a_nationality_adjective_names_the_owner_only_as_a_modifier(extractor):
     assert (e.actor, e.target, e.complete) == ("Colombia", "United States", True)
     (d,) = events(extractor, "On Monday, September 15, Washington decertified the South American country.")
     assert d.target is None and not d.complete
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Coca crops in Peru covered 95,000 hectares (235,000 acres) in 2021, the national drug agency said on "
+        "Friday, up 9 percent from 2020.",
+        "Coca crops in Peru covered 95,000 hectares in 2021, officials said on Friday, up 9 percent from 2020 and at "
+        "the highest level in years.",
+    ],
+)
+def test_a_change_hung_on_the_reporting_verb_belongs_to_the_reported_clause(extractor, sentence):
+    # the parser hangs "up 9 percent" on "said", though it describes the area that was reported
+    (change,) = [f for f in figures(extractor, sentence) if f.kind == "change"]
+    assert (change.subject, change.metric, change.period, change.complete) == (
+        "Peru",
+        "coca cultivation area",
+        "2020-2021",
+        True,
+    )

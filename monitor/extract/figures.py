@@ -77,6 +77,7 @@ class FigureExtractor:
         self.intentions = {w.lower() for w in grammar.get("intent_verbs", []) + grammar.get("refusal_verbs", [])}
         self.temporal_nouns = {w.lower() for w in grammar.get("temporal_nouns", [])}
         self.goal_nouns = {w.lower() for w in grammar.get("goal_nouns", []) if " " not in w}
+        self.report_verbs = {w.lower() for w in grammar.get("report_verbs", [])}
 
     def extract(
         self,
@@ -110,7 +111,7 @@ class FigureExtractor:
                 kind, sign = self._kind_in_parse(number, kinds, q.unit)
             if number is not None:
                 kinds[number.i] = (kind, sign)
-            inside = self._with_since_clauses(doc, self._clause_filter(doc, q))
+            inside = self._with_since_clauses(doc, self._clause_filter(doc, q, self.report_verbs))
             cut = self._coordination_before(token) if parsed and token is not None else None
             if cut is not None:  # "… $453m in 2023, and about $380m of annual funding goes to …"
                 inside = self._without(inside, {t.idx for t in doc[: cut.i + 1]} if doc is not None else set())
@@ -199,14 +200,14 @@ class FigureExtractor:
         return _from_base_to_level(figures, bases)
 
     @staticmethod
-    def _clause_filter(doc: Doc | None, q: Quantity) -> Callable[[int], bool]:
+    def _clause_filter(doc: Doc | None, q: Quantity, report_verbs: set[str]) -> Callable[[int], bool]:
         """Whether a character offset lies in the number's own clause (everything, without a parse)."""
         if doc is None or not doc.has_annotation("DEP"):
             return lambda _offset: True
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         if span is None:
             return lambda _offset: True
-        keep = g.clause_tokens(span.root)
+        keep = g.clause_tokens(span.root) | g.reported_clause_of_adjunct(span.root, report_verbs)
         starts = {doc[i].idx: i for i in keep}
         token_at = {t.idx: t.i for t in doc}
 
