@@ -46,6 +46,9 @@ class Metric(_Model):
     subject: str | None = None
     counterparts: list[str] = Field(default_factory=list)
     counted: list[str] = Field(default_factory=list)
+    # What a measure in its units is of ("tonnes of wheat", "hectares of wheat"): a measure of another
+    # thing ("tonnes of flour", "hectares of forest") is not this metric. Empty: anything.
+    goods: list[str] = Field(default_factory=list)
     # A running tally (deaths so far, strikes so far): a later, higher figure with no period is an update.
     cumulative: bool = False
     # Figures of one happening (the volume of one spill) need no period; yearly measures do, or they are

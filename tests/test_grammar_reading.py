@@ -737,3 +737,51 @@ def test_a_change_hung_on_the_reporting_verb_belongs_to_the_reported_clause(extr
         "2020-2021",
         True,
     )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Global cocaine production rose 34% in 2023.",
+        "Cocaine production worldwide hit 3,708 tonnes in 2023.",
+        "Cocaine production in the world reached 3,708 tonnes in 2023.",
+    ],
+)
+def test_a_figure_of_the_world_is_not_the_countrys(extractor, sentence):
+    (f,) = figures(extractor, sentence)
+    assert "scope-world" in f.gap_set and not f.complete
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Colombia, the world's largest producer, made 2,664 tonnes of cocaine in 2023.",
+        "Colombia produced 2,664 tonnes of cocaine in 2023, the most in the world.",
+    ],
+)
+def test_a_rank_in_the_world_does_not_make_the_figure_the_worlds(extractor, sentence):
+    (f,) = figures(extractor, sentence)
+    assert (f.subject, f.metric, f.period, f.complete) == ("Colombia", "cocaine production", "2023", True)
+
+
+def test_a_measure_of_other_goods_is_not_the_metric_nor_is_its_change(extractor):
+    found = figures(extractor, "Police seized 87 tonnes of marijuana in 2022, an increase of 17% over 2021.")
+    assert {(f.raw, "metric-other-goods" in f.gap_set, f.complete) for f in found} == {
+        ("87 tonnes", True, False),
+        ("17%", True, False),
+    }
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Police seized 87 tonnes of the drug in 2022, an increase of 17% over 2021.",
+        "Police seized 87 tonnes of cocaine in 2022, an increase of 17% over 2021.",
+    ],
+)
+def test_a_measure_of_the_metrics_goods_is_read(extractor, sentence):
+    found = figures(extractor, sentence)
+    assert {(f.metric, f.kind, f.period, f.complete) for f in found} == {
+        ("cocaine seizures", "level", "2022", True),
+        ("cocaine seizures", "change", "2021-2022", True),
+    }

@@ -30,6 +30,26 @@ _BASE_YEAR = re.compile(
 _SOURCE_BEFORE = re.compile(r"\b(?:officials|authorities|sources|diplomats|analysts|officers)\s+in\s+$", re.IGNORECASE)
 
 
+def _changes_of_their_level(figures: list[Figure], numbers: list[Token | None]) -> list[Figure]:
+    """ "87 tonnes of wheat flour were seized, a growth of 17%": a percent change hung on the clause of the
+    one measured level there is that level's change; when the level measures something other than its
+    metric's goods, so does the change."""
+    out = list(figures)
+    clauses: dict[int, list[int]] = {}
+    for i, number in enumerate(numbers):
+        if number is not None and figures[i].kind == "level" and figures[i].unit != "percent":
+            clauses.setdefault(g.clause_of(number).i, []).append(i)
+    for i, number in enumerate(numbers):
+        change = figures[i]
+        if number is None or change.kind != "change" or change.unit != "percent":
+            continue
+        levels = clauses.get(g.clause_of(number).i, [])
+        if len(levels) == 1 and "metric-other-goods" in figures[levels[0]].gap_set:
+            gaps = [*(gap for gap in change.gaps.split(",") if gap), "metric-other-goods"]
+            out[i] = change.model_copy(update={"gaps": ",".join(gaps), "complete": False})
+    return out
+
+
 def _from_base_to_level(figures: list[Figure], bases: dict[int, int]) -> list[Figure]:
     """ "covered 230,000 hectares in 2022, ..., up 13 percent from 2021": a change measured from a base
     year, beside the one level of its subject and metric, runs from that base to the level's year."""
@@ -71,6 +91,7 @@ class FigureExtractor:
         grammar = profile.lexicon.grammar
         self.scope_parts = {w.lower() for w in grammar.get("scope_parts", [])}
         self.scope_deictics = {w.lower() for w in grammar.get("scope_deictics", [])}
+        self.scope_world = {w.lower() for w in grammar.get("scope_world", [])}
         self.to_date_markers = profile.lexicon_index("periods", "to_date_markers")
         self.tally_markers = [w.lower() for w in grammar.get("tally_markers", [])]
         self.persons = {w.lower() for w in grammar.get("persons", [])}
@@ -93,6 +114,7 @@ class FigureExtractor:
         verb_metrics = self._metric_verbs(doc)
         parsed = doc is not None and doc.has_annotation("DEP")
         figures: list[Figure] = []
+        numbers_read: list[Token | None] = []  # each figure's number in the parse
         bases: dict[int, int] = {}  # figure index -> the base year of a change with no period of its own
         kinds: dict[int, tuple[FigureKind, int]] = {}  # number's token -> its kind and sign, for conjuncts
         previous_end = -10
@@ -125,6 +147,8 @@ class FigureExtractor:
                 gaps.append("metric-ambiguous")
             if metric is None:
                 gaps.append("metric")
+            elif number is not None and self._measures_other_goods(number, metric):
+                gaps.append("metric-other-goods")  # "87 tonnes of flour were seized": not wheat
             if q.ambiguous:
                 gaps.append("number-format")  # "253.000": which of two numbers the writer meant is unknown
             name = metric.name if metric else (q.noun or f"{q.unit} amount")
@@ -197,7 +221,8 @@ class FigureExtractor:
                     evidence=sentence,
                 )
             )
-        return _from_base_to_level(figures, bases)
+            numbers_read.append(number)
+        return _from_base_to_level(_changes_of_their_level(figures, numbers_read), bases)
 
     @staticmethod
     def _clause_filter(doc: Doc | None, q: Quantity, report_verbs: set[str]) -> Callable[[int], bool]:
@@ -466,6 +491,8 @@ class FigureExtractor:
             gaps.append("scope")
         if any(t.dep_ == "advmod" and t.lower_ in self.scope_deictics and inside(t.idx) for t in doc):
             gaps.append("scope-local")
+        if any(self._scopes_to_world(t) for t in doc if inside(t.idx)):
+            gaps.append("scope-world")
         if kind == "level" and self._set_against_a_source(number):
             gaps.append("rival-estimate")
         text = _clause_text(doc, inside)
@@ -479,6 +506,16 @@ class FigureExtractor:
         if subject_lists:
             gaps.append("subject-list")
         return gaps
+
+    def _scopes_to_world(self, token: Token) -> bool:
+        """ "global output", "production worldwide", "production in the world": a world word that modifies
+        what is measured, not one naming a rank ("the world's largest producer", "the largest in the world")
+        or describing an actor in an aside."""
+        if token.lower_ not in self.scope_world or token.dep_ == "poss":
+            return False
+        return not any(a.dep_ == "appos" or a.tag_ in ("JJS", "RBS") for a in token.ancestors) and not any(
+            c.tag_ in ("JJS", "RBS") for c in token.head.children
+        )
 
     def _set_against_a_source(self, number: Token) -> bool:
         """ "put output at 3,000 tonnes, well above the figure in the UN survey": the number is compared
@@ -601,6 +638,26 @@ class FigureExtractor:
             if best is None or rank < best[:2]:
                 best = (*rank, metric)
         return best[2] if best else None
+
+    def _measures_other_goods(self, number: Token, metric: Metric) -> bool:
+        """Whether the unit the number measures in says what it measures ("tonnes of X") and X is none of
+        the metric's goods (nor a place: "250,000 hectares of Ruritania")."""
+        if not metric.goods:
+            return False
+        unit = number.head if number.dep_ in ("nummod", "quantmod", "compound") else number
+        measured = [
+            o
+            for prep in g.children(unit, "prep")
+            if prep.lower_ == "of"
+            for o in g.children(prep, "pobj")
+            if not o.like_num and o.lemma_.lower() not in self.temporal_nouns  # "the 170,000 hectares of 2020"
+        ]
+        if not measured or any(o.pos_ == "PRON" for o in measured):
+            return False  # "2,600 tonnes of it": what "it" is was said before
+        if any(self.profile.actor_index.find(g.phrase(o).text) for o in measured):
+            return False
+        words = {w for o in measured for t in g.phrase(o) for w in (t.lower_, t.lemma_.lower())}
+        return not words & {w.lower() for w in metric.goods}
 
     @staticmethod
     def _fits(metric: Metric, q: Quantity, kind: str) -> bool:
