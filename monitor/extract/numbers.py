@@ -314,8 +314,9 @@ def interval(q: Quantity, signed_value: float) -> tuple[float, float]:
     """The values a reader could take the quantity to mean, given its qualifier and precision.
 
     Written precision: "391" means 390.5-391.5, and trailing zeros may be rounding or truncation
-    ("2,600" could be 2,500-2,700; "400 million" 380-420), at least 0.5% either way. "about" widens to
-    5% (10% for round numbers); "nearly" means up to 10% below; "more than" and "at least" are open
+    ("2,600" could be 2,500-2,700; "400 million" 380-420), at least 0.5% either way. "about" widens a
+    round number ("about 400 million") to 10% and any other to a step of its last digit written: "some
+    263,000" commits to the 3, so it is not 253,000. "nearly" means up to 10% below; "more than" and "at least" are open
     above; "up to" open below.
     """
     v = signed_value
@@ -326,7 +327,7 @@ def interval(q: Quantity, signed_value: float) -> tuple[float, float]:
         tol = min(q.place, 0.05 * mag)
     tol = max(tol, 0.005 * mag)
     if q.qualifier == "about":
-        tol = max(tol, (0.10 if q.coarse else 0.05) * mag)
+        tol = max(tol, 0.10 * mag if q.coarse else q.place)
     if q.qualifier == "nearly":
         return (v - max(0.10 * mag, tol), v) if v >= 0 else (v, v + max(0.10 * mag, tol))
     if q.qualifier in ("more_than", "at_least"):
