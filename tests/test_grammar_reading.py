@@ -785,3 +785,39 @@ def test_a_measure_of_the_metrics_goods_is_read(extractor, sentence):
         ("cocaine seizures", "level", "2022", True),
         ("cocaine seizures", "change", "2021-2022", True),
     }
+
+
+def test_a_refusal_to_give_is_a_cut_and_its_recipient_the_target(extractor):
+    (e,) = events(
+        extractor, "Trump said on Sunday, September 28, that the United States would not give Colombia any more aid."
+    )
+    assert (e.actor, e.action, e.target, e.event_date, e.complete) == (
+        "United States",
+        "cut aid",
+        "Colombia",
+        date(2025, 9, 28),
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The United States did not send aid to Colombia in 1990.",
+        "Colombia did not buy weapons from the United States in 1990.",
+    ],
+)
+def test_a_past_not_doing_is_no_event(extractor, sentence):
+    assert events(extractor, sentence) == []
+
+
+def test_a_date_after_an_adverbial_noun_is_the_verbs(extractor):
+    (e,) = events(
+        extractor, "Bogotá summoned Daniel García-Peña, its envoy to Washington, home for consultations on Tuesday."
+    )
+    assert (e.action, e.target, e.event_date, e.complete) == (
+        "recall ambassador",
+        "United States",
+        date(2025, 9, 30),
+        True,
+    )

@@ -193,7 +193,9 @@ class EventReader:
             return None
         negated = g.negated(verb) or any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in obj.children)
         no_longer = any(c.lower_ == "longer" and c.dep_ == "advmod" for c in verb.subtree if c.i < obj.i)
-        return obj if negated or no_longer else None
+        # a refusal from now on, not a past not-doing ("did not buy rifles in 1990")
+        committed = any(c.dep_ == "aux" and c.lower_ in ANNOUNCED_MODALS for c in verb.children) or _going_to(verb)
+        return obj if no_longer or (negated and committed) else None
 
     @staticmethod
     def _place(verb: Token, action: Action) -> Span | None:
@@ -381,6 +383,8 @@ class EventReader:
                 found.append(self._name(c, "target"))
             elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "in", "for", "with"):
                 found += [self._name(p, "target") for p in g.children(c, "pobj")]
+            elif c.dep_ == "dative":  # "would no longer send Smith any money": the one it goes to
+                found.append(self._name(c, "target"))
             elif c.dep_ in ("compound", "amod") and modifiers:
                 by_adjective = self.profile.actor_by_adjective.get(c.lower_)  # "American weapons"
                 modifying.append((by_adjective, "") if by_adjective else self._name(c, "target"))
@@ -509,6 +513,12 @@ class EventReader:
         return any(c.lower_ in self.past_markers for c in t.children if c.dep_ in ("amod", "det", "advmod"))
 
 
+def _going_to(verb: Token) -> bool:
+    """ "is not going to buy": a committed future."""
+    head = verb.head
+    return verb.dep_ == "xcomp" and head.lemma_.lower() == "go" and head.tag_ == "VBG"
+
+
 def _date_anchor(root: Token, trigger: Token) -> Token | None:
     """The word a date attaches to: the first verb or the trigger above it; None when it belongs to
     another noun first ("a September 9 report"). "X on Monday recalled" (the date hung on the subject
@@ -522,7 +532,7 @@ def _date_anchor(root: Token, trigger: Token) -> Token | None:
             return t
         if t.lower_.rstrip(".") in DATE_WORDS:
             continue  # "Wednesday, Sept. 24": the weekday and the date are one expression
-        if t.pos_ in ("NOUN", "PROPN") and t.dep_ != "pobj":
+        if t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("pobj", "advmod"):  # "summoned X home on Monday"
             if previous.dep_ == "prep" and t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX"):
                 return t.head
             return None
