@@ -821,3 +821,15 @@ def test_a_date_after_an_adverbial_noun_is_the_verbs(extractor):
         date(2025, 9, 30),
         True,
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("Sánchez said the government would bring back aerial spraying.", "support"),
+        ("Sánchez said aerial spraying would not come back.", "oppose"),
+    ],
+)
+def test_a_phrasal_stance_verb_with_its_adverb_particle(extractor, sentence, stance):
+    (p,) = positions(extractor, sentence)
+    assert (p.topic, p.stance, p.complete) == ("aerial spraying of coca", stance, True)

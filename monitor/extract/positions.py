@@ -183,7 +183,8 @@ class PositionReader:
 
     def _polarity(self, token: Token) -> int:
         lemma, word = token.lemma_.lower(), token.lower_
-        particles = {c.lower_ for c in token.children if c.dep_ == "prt"}
+        # "brought back", "ruled out": the particle, or the same word parsed as an adverb
+        particles = {c.lower_ for c in token.children if c.dep_ in ("prt", "advmod")}
         if lemma in self.support or word in self.support or any((lemma, p) in self.phrasal_support for p in particles):
             return 1
         if lemma in self.oppose or word in self.oppose or any((lemma, p) in self.phrasal_oppose for p in particles):
