@@ -833,3 +833,18 @@ def test_a_date_after_an_adverbial_noun_is_the_verbs(extractor):
 def test_a_phrasal_stance_verb_with_its_adverb_particle(extractor, sentence, stance):
     (p,) = positions(extractor, sentence)
     assert (p.topic, p.stance, p.complete) == ("aerial spraying of coca", stance, True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "period"),
+    [
+        ("Coca crops grew by 13% in Colombia and reached 230,000 hectares in 2022.", "2021-2022"),
+        ("Coca grew by 10% and reached 253,000 hectares in 2023, the agency revealed on Monday.", "2022-2023"),
+        ("Coca grew 70% under Petro and reached 253,000 hectares in 2023.", None),
+        ("Coca grew 70% over the decade and reached 253,000 hectares in 2023.", None),
+        ("Coca grew 13% in recent years and reached 230,000 hectares in 2022.", None),
+    ],
+)
+def test_a_change_takes_the_year_of_the_verb_joined_to_it_unless_it_has_a_time_of_its_own(extractor, sentence, period):
+    (change,) = [f for f in figures(extractor, sentence) if f.kind == "change"]
+    assert (change.period, change.complete) == (period, period is not None)

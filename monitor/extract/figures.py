@@ -169,6 +169,8 @@ class FigureExtractor:
             )
             if period is None and doc is not None and token is not None:
                 period = self._period_of_head_clause(doc, token, sentence, q, published)
+            if period is None and kind == "change" and base is None and token is not None:
+                period = self._period_of_joined_verb(token, sentence, published)
             if published is not None and period == str(published.year):
                 if self._to_date(doc, sentence, inside):
                     period = f"{period} {TO_DATE}"  # "so far this year": a tally of the year still running
@@ -434,6 +436,39 @@ class FigureExtractor:
         bases = {m.start("year") for m in _BASE_YEAR.finditer(sentence)}  # "compared to 2021" is no one's time
         starts = {doc[i].idx for i in keep} - bases
         return self.periods.period_near(sentence, q.start, q.end, published, lambda offset: offset in starts)
+
+    def _period_of_joined_verb(self, number: Token, sentence: str, published: date | None) -> str | None:
+        """ "Coca grew by 13% and reached 230,000 hectares in 2022": a change whose own clause says nothing
+        of time takes the year of the verb joined to it, which closes the sentence; a clause with a time of
+        its own ("over the decade", "under Smith", "since 2015") keeps the change unread."""
+        clause = g.clause_of(number)
+        joined = [
+            c
+            for c in clause.children
+            if c.dep_ == "conj"
+            and c.pos_ == "VERB"
+            and not g.children(c, "nsubj", "nsubjpass")
+            and g.same_tense(c, clause)
+            and c.lemma_.lower() not in self.report_verbs  # "..., revealed the agency on Monday"
+        ]
+        if len(joined) != 1:
+            return None
+        own = g.clause_tokens(number) - {t.i for t in joined[0].subtree}
+        doc = number.doc
+        for i in own:
+            t = doc[i]
+            if t.lemma_.lower() in self.temporal_nouns or (t.like_num and t.i != number.i and len(t.text) == 4):
+                return None
+            place = t.lower_ == "in" and all(o.pos_ == "PROPN" for o in g.children(t, "pobj"))  # "in Ruritania"
+            if (
+                t.dep_ in ("prep", "advmod", "npadvmod")
+                and t.head.i == clause.i
+                and t.lower_ not in ("by", "to", "from")
+            ) and not place:
+                return None
+        words = {t.idx for t in joined[0].subtree}
+        year = self.periods.period_near(sentence, number.idx, number.idx + len(number), published, words.__contains__)
+        return year if year is not None and year.isdigit() else None
 
     def _ambiguous(self, q: Quantity, kind: str, found: list[PhraseMatch], chosen: Metric) -> bool:
         """Another metric the number could measure is named in its clause ("production of wheat")."""

@@ -257,7 +257,7 @@ def clause_tokens(token: Token) -> set[int]:
     if clause.dep_ == "conj" and clause.head.i != clause.i:
         # coordinated verbs share their subject and adjuncts: "At the end of 2023, X checked and put ...";
         # a verb in another tense shares only the subject ("exported $14bn in 2024, and now pays ...")
-        shared = SHARED_BY_CONJUNCTS if _same_tense(clause, clause.head) else {"nsubj", "nsubjpass"}
+        shared = SHARED_BY_CONJUNCTS if same_tense(clause, clause.head) else {"nsubj", "nsubjpass"}
         for c in clause.head.children:
             if c.dep_ in shared and c.i < clause.i:
                 keep |= {t.i for t in c.subtree}
@@ -283,7 +283,7 @@ def reported_clause_of_adjunct(token: Token, report_verbs: set[str]) -> set[int]
     return clause_tokens(reported[0]) if len(reported) == 1 and reported[0].i < t.i else set()
 
 
-def _same_tense(a: Token, b: Token) -> bool:
+def same_tense(a: Token, b: Token) -> bool:
     """Past with past, present with present (a participle or a bare verb goes with either)."""
     past, present = {"VBD", "VBN"}, {"VBZ", "VBP"}
     return not ((a.tag_ in past and b.tag_ in present) or (a.tag_ in present and b.tag_ in past))
