@@ -848,3 +848,9 @@ def test_a_phrasal_stance_verb_with_its_adverb_particle(extractor, sentence, sta
 def test_a_change_takes_the_year_of_the_verb_joined_to_it_unless_it_has_a_time_of_its_own(extractor, sentence, period):
     (change,) = [f for f in figures(extractor, sentence) if f.kind == "change"]
     assert (change.period, change.complete) == (period, period is not None)
+
+
+def test_a_participle_measures_the_subject_of_its_head_clause(extractor):
+    found = figures(extractor, "Cocaine production in Peru increased by 20% in 2021, reaching a record 900 tons.")
+    (level,) = [f for f in found if f.kind == "level"]
+    assert (level.subject, level.metric, level.period, level.complete) == ("Peru", "cocaine production", "2021", True)

@@ -139,6 +139,11 @@ class FigureExtractor:
                 inside = self._without(inside, {t.idx for t in doc[: cut.i + 1]} if doc is not None else set())
             metrics = [m for m in [*all_metrics, *verb_metrics] if inside(m.start)]
             metric = self._metric(q, kind, metrics)
+            if metric is None and token is not None and parsed:
+                # "production rose 53% in 2023, reaching 2,600 tons": the participle measures its subject
+                subject_words = {doc[i].idx for i in g.participle_subject(token)} if doc is not None else set()
+                metrics = [m for m in all_metrics if m.start in subject_words] or metrics
+                metric = self._metric(q, kind, metrics)
             if metric is None and doc is not None:
                 metric = self._metric(q, kind, all_metrics)
                 if metric is not None:

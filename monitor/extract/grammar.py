@@ -264,6 +264,20 @@ def clause_tokens(token: Token) -> set[int]:
     return keep
 
 
+def participle_subject(token: Token) -> set[int]:
+    """The words of the subject a participle clause takes from its head clause ("production rose 53% in
+    2023, reaching 2,600 tons": what reached 2,600 tons is production); empty for any other clause."""
+    clause = clause_of(token)
+    if (
+        clause.dep_ != "advcl"
+        or clause.tag_ not in ("VBG", "VBN")
+        or clause.head.i == clause.i
+        or children(clause, "nsubj", "nsubjpass", "mark")
+    ):
+        return set()
+    return {t.i for c in children(clause.head, "nsubj", "nsubjpass") for t in c.subtree}
+
+
 def reported_clause_of_adjunct(token: Token, report_verbs: set[str]) -> set[int]:
     """The words of the clause a reporting verb reports, when `token` hangs on that verb as an adjunct: in
     "X covered 230,000 ha in 2022, the agency said, up 13% from 2021" the parser hangs "up 13%" on "said",
