@@ -139,11 +139,14 @@ class FigureExtractor:
                 inside = self._without(inside, {t.idx for t in doc[: cut.i + 1]} if doc is not None else set())
             metrics = [m for m in [*all_metrics, *verb_metrics] if inside(m.start)]
             metric = self._metric(q, kind, metrics)
-            if metric is None and token is not None and parsed:
-                # "production rose 53% in 2023, reaching 2,600 tons": the participle measures its subject
-                subject_words = {doc[i].idx for i in g.participle_subject(token)} if doc is not None else set()
-                metrics = [m for m in all_metrics if m.start in subject_words] or metrics
-                metric = self._metric(q, kind, metrics)
+            if metric is None and token is not None and doc is not None and parsed:
+                # "production in X rose 53% in 2023, reaching 2,600 tons": the participle measures its head
+                # clause's subject, and that subject's place is the figure's
+                subject_words = {doc[i].idx for i in g.participle_subject(token)}
+                if self._metric(q, kind, [m for m in all_metrics if m.start in subject_words]) is not None:
+                    inside = self._widened(inside, subject_words)
+                    metrics = [m for m in [*all_metrics, *verb_metrics] if inside(m.start)]
+                    metric = self._metric(q, kind, metrics)
             if metric is None and doc is not None:
                 metric = self._metric(q, kind, all_metrics)
                 if metric is not None:
@@ -230,6 +233,10 @@ class FigureExtractor:
             )
             numbers_read.append(number)
         return _from_base_to_level(_changes_of_their_level(figures, numbers_read), bases)
+
+    @staticmethod
+    def _widened(inside: Callable[[int], bool], offsets: set[int]) -> Callable[[int], bool]:
+        return lambda offset: offset in offsets or inside(offset)
 
     @staticmethod
     def _clause_filter(doc: Doc | None, q: Quantity, report_verbs: set[str]) -> Callable[[int], bool]:
