@@ -854,3 +854,12 @@ def test_a_participle_measures_the_subject_of_its_head_clause(extractor):
     found = figures(extractor, "Cocaine production in Peru increased by 20% in 2021, reaching a record 900 tons.")
     (level,) = [f for f in found if f.kind == "level"]
     assert (level.subject, level.metric, level.period, level.complete) == ("Peru", "cocaine production", "2021", True)
+
+
+def test_the_to_phrase_of_a_cutting_verb_names_the_target(extractor):
+    (e,) = events(
+        extractor,
+        'Branding Petro a "drug leader", President Donald Trump announced on Sunday, September 28, that the United '
+        "States would immediately stop all payments and subsidies to Colombia.",
+    )
+    assert (e.actor, e.action, e.target, e.complete) == ("United States", "cut aid", "Colombia", True)

@@ -348,7 +348,7 @@ class EventReader:
             owners = self._owners(trigger.obj, actor, modifiers=trigger.obj.dep_ != "nsubj")
             if trigger.undone:  # "would buy no more weapons from the United States": the seller
                 owners = self._owners(t, actor, modifiers=False) or owners
-            return owners or self._envoy_side(trigger, actor) or [(None, "target")]
+            return owners or self._envoy_side(trigger, actor) or self._recipients(t, actor) or [(None, "target")]
         if t.pos_ in ("VERB", "AUX"):
             patient = g.subject_of(t) if g.is_passive(t) else g.object_of(t)
             if patient is None:
@@ -363,6 +363,19 @@ class EventReader:
         if not patients:
             patients = g.children(t, "poss")
         return [self._name(item, "target") for p in patients for item in g.conjuncts(p)]
+
+    def _recipients(self, verb: Token, actor: str | None) -> list[tuple[str | None, str]]:
+        """ "would stop all payments [to X]": the verb's "to" phrase names whom the object went to, when the
+        object names no owner of its own."""
+        if verb.pos_ not in ("VERB", "AUX"):
+            return []
+        named = [
+            self._name(p, "target")
+            for prep in g.children(verb, "prep")
+            if prep.lower_ == "to"
+            for p in g.children(prep, "pobj")
+        ]
+        return [(name, gap) for name, gap in named if name is not None and not self._same_side(name, actor)]
 
     def _owners(self, obj: Token, actor: str | None, modifiers: bool = True) -> list[tuple[str | None, str]]:
         """Whose the object is: "Smith's licence", "the licence of Smith", "arms from France", and "his
