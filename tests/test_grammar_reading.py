@@ -863,3 +863,10 @@ def test_the_to_phrase_of_a_cutting_verb_names_the_target(extractor):
         "States would immediately stop all payments and subsidies to Colombia.",
     )
     assert (e.actor, e.action, e.target, e.complete) == ("United States", "cut aid", "Colombia", True)
+
+
+def test_no_more_on_the_object_negates_a_committed_future(extractor):
+    (p,) = positions(
+        extractor, "Petro has made clear that Colombia will extradite no more suspects to the United States."
+    )
+    assert (p.topic, p.stance, p.complete) == ("extradition to the United States", "oppose", True)

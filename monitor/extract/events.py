@@ -58,6 +58,7 @@ class EventReader:
         self.intent = {w.lower() for w in lex.get("intent_verbs", [])}
         self.refusal = {w.lower() for w in lex.get("refusal_verbs", [])}
         self.conditions = {w.lower() for w in lex.get("conditions", [])}
+        self.negations = {w.lower() for w in profile.lexicon.stance.get("negations", [])}
         self.past_markers = {w.lower() for w in lex.get("past_markers", [])}
         self.adjuncts = {w.lower() for w in lex.get("adjunct_prepositions", [])}
         self.commands = {w.lower() for w in lex.get("command_verbs", [])}
@@ -191,7 +192,7 @@ class EventReader:
         obj = next((o for o in objects if _lemma_in(o, action.undone_objects)), None)
         if obj is None:
             return None
-        negated = g.negated(verb) or any(c.dep_ == "det" and c.lower_ in ("no", "neither") for c in obj.children)
+        negated = g.negated(verb) or g.denied(obj, self.negations)
         no_longer = any(c.lower_ == "longer" and c.dep_ == "advmod" for c in verb.subtree if c.i < obj.i)
         # a refusal from now on, not a past not-doing ("did not buy rifles in 1990")
         committed = any(c.dep_ == "aux" and c.lower_ in ANNOUNCED_MODALS for c in verb.children) or _going_to(verb)

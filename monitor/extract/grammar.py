@@ -213,6 +213,17 @@ def negated(token: Token) -> bool:
     )
 
 
+def denied(noun: Token, negations: set[str]) -> bool:
+    """A noun under a negative determiner: "no weapons", "neither", or "no more / no further weapons"
+    (where the parser hangs "no" on the adjective)."""
+    for c in noun.children:
+        if c.dep_ == "det" and c.lower_ in negations:
+            return True
+        if c.dep_ == "amod" and any(n.dep_ in ("neg", "det") and n.lower_ in negations for n in c.children):
+            return True
+    return False
+
+
 def governors(token: Token, conjuncts: bool = True) -> Iterator[Token]:
     """The clause heads above a token's clause: "Smith said [that X did Y]" -> said. A relative clause
     describes a noun; the verb above that noun does not govern it ("Smith, whom X fined, denied ...").

@@ -175,7 +175,7 @@ class PositionReader:
             return None
         negated = any(c.dep_ == "neg" or c.lower_ in self.negations for v in chain for c in v.children)
         obj = g.object_of(verb)
-        if obj is not None and any(c.dep_ == "det" and c.lower_ in self.negations for c in obj.children):
+        if obj is not None and g.denied(obj, self.negations):
             negated = True  # "will buy no more American weapons"
         if any(c.lower_ == "longer" for v in chain for c in v.subtree if c.dep_ == "advmod"):
             negated = True
