@@ -870,3 +870,21 @@ def test_no_more_on_the_object_negates_a_committed_future(extractor):
         extractor, "Petro has made clear that Colombia will extradite no more suspects to the United States."
     )
     assert (p.topic, p.stance, p.complete) == ("extradition to the United States", "oppose", True)
+
+
+def test_an_envoy_called_home_with_no_agent_is_recalled_by_the_government_they_serve(extractor):
+    (e,) = events(
+        extractor, "Daniel García-Peña, Colombia's envoy in Washington, was summoned back to Bogotá on Monday."
+    )
+    assert (e.actor, e.action, e.target, e.event_date, e.complete) == (
+        "Colombia",
+        "recall ambassador",
+        "United States",
+        date(2025, 9, 29),
+        True,
+    )
+
+
+def test_a_passive_with_no_agent_and_no_envoy_has_no_actor(extractor):
+    (e,) = events(extractor, "The visa of President Petro was revoked on Monday, September 29.")
+    assert (e.action, e.actor, e.complete) == ("revoke visa", None, False)

@@ -290,6 +290,8 @@ class EventReader:
             return self._speaker_of(commander) if _pronoun(subject, PRONOUNS) else self._name(subject)
         if t.pos_ in ("VERB", "AUX"):
             agent = g.agent_of(t) if g.is_passive(t) else g.subject_of(t)
+            if agent is None and g.is_passive(t):
+                return self._sender_of_envoy(trigger)  # "Smith, its envoy, was called home on Monday"
             if agent is None:
                 return None, "actor"
             if trigger.obj is not None and agent.i == trigger.obj.i:
@@ -421,6 +423,17 @@ class EventReader:
         name, _ = self._name(token)
         actor = self.profile.actor_by_name.get(name) if name else None
         return actor if actor is not None and actor.posted_to is not None else None
+
+    def _sender_of_envoy(self, trigger: Trigger) -> tuple[str | None, str]:
+        """Who calls an envoy home when the sentence does not say: the government the envoy serves (the
+        profile's `country`), for an action done on a posting only."""
+        if not trigger.action.on_posting or trigger.obj is None:
+            return None, "actor"
+        for c in [trigger.obj, *g.children(trigger.obj, "appos")]:
+            envoy = self._envoy(c)
+            if envoy is not None and envoy.country is not None:
+                return envoy.country, ""
+        return None, "actor"
 
     def _envoy_side(self, trigger: Trigger, actor: str | None) -> list[tuple[str | None, str]]:
         """ "recalled its ambassador, John Smith": the envoy named (in apposition, or as the object), through
