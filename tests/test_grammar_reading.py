@@ -888,3 +888,13 @@ def test_an_envoy_called_home_with_no_agent_is_recalled_by_the_government_they_s
 def test_a_passive_with_no_agent_and_no_envoy_has_no_actor(extractor):
     (e,) = events(extractor, "The visa of President Petro was revoked on Monday, September 29.")
     assert (e.action, e.actor, e.complete) == ("revoke visa", None, False)
+
+
+def test_a_he_subject_after_an_opening_phrase_keeps_who_the_text_is_about(extractor):
+    text = (
+        "Petro travelled to New York for the General Assembly. "
+        "In his speech on Tuesday he called for criminal proceedings over the U.S. strikes on boats. "
+        "The State Department announced on Sunday, September 28, that it would revoke his visa."
+    )
+    (e,) = [e for e in events(extractor, text) if e.action == "revoke visa"]
+    assert (e.actor, e.target, e.complete) == ("U.S. State Department", "Gustavo Petro", True)

@@ -70,7 +70,7 @@ class ClaimExtractor:
                 referents = self.actors.referents(mentioned)
                 claims.positions.extend(self.positions.read(doc, context, referents))
                 claims.events.extend(self.events.read(doc, find_dates(sentence, published), context, referents))
-            subject = self.actors.subject(sentence, mentions, context)
+            subject = self.actors.subject(sentence, mentions, context, doc)
             context = None if subject == SOMEONE_ELSE else (subject or context)
         linked = link_series(figures, self.metrics)
         carried = carry_periods(linked, lambda s: self._names_time(s, published))

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from monitor.profile import TopicProfile
 from monitor.text import PhraseMatch
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _PRONOUN_START = re.compile(r"^[\"“']?\s*(?:He|She|They|We|I|His|Her|Our|My)\b")
 _QUOTE_START = re.compile(r"^[\"“]")
@@ -64,7 +68,9 @@ class ActorFinder:
                 return after[0]
         return None
 
-    def subject(self, sentence: str, mentions: list[PhraseMatch], context: str | None) -> str | None:
+    def subject(
+        self, sentence: str, mentions: list[PhraseMatch], context: str | None, doc: Doc | None = None
+    ) -> str | None:
         """Who the sentence reports on: its speaker, else a pronoun's antecedent, else its first actor;
         SOMEONE_ELSE when a speaker the profile does not know speaks ("Governor Jane Doe said ...": a
         "he" in the next sentence is not the actor named before)."""
@@ -75,6 +81,8 @@ class ActorFinder:
             return SOMEONE_ELSE
         if context and (_PRONOUN_START.match(sentence) or _QUOTE_START.match(sentence)):
             return context  # "He said ...", or a quote continuing the last speaker
+        if context and doc is not None and _personal_subject(doc):
+            return context  # "In his speech on Tuesday he called for ...": still the person before
         # a place after a preposition ("in Paris") or a possessive ("France's forces") is not the subject
         subjects = [
             m
@@ -82,6 +90,16 @@ class ActorFinder:
             if not _PREPOSITION_BEFORE.search(sentence[: m.start]) and sentence[m.end : m.end + 2] != "'s"
         ]
         return subjects[0].key if subjects else None
+
+
+def _personal_subject(doc: Doc) -> bool:
+    """Whether the main clause's subject is "he" or "she" (a parse: the pronoun need not open the sentence)."""
+    if not doc.has_annotation("DEP"):
+        return False
+    root = next((t for t in doc if t.head.i == t.i), None)
+    return root is not None and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("he", "she") for c in root.children
+    )
 
 
 def _head_noun(role: str) -> str:
