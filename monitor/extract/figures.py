@@ -450,7 +450,7 @@ class FigureExtractor:
         return self.periods.period_near(sentence, q.start, q.end, published, lambda offset: offset in starts)
 
     def _period_of_joined_verb(self, number: Token, sentence: str, published: date | None) -> str | None:
-        """ "Coca grew by 13% and reached 230,000 hectares in 2022": a change whose own clause says nothing
+        """ "Wheat grew by 13% and reached 230,000 hectares in 2022": a change whose own clause says nothing
         of time takes the year of the verb joined to it, which closes the sentence; a clause with a time of
         its own ("over the decade", "under Smith", "since 2015") keeps the change unread."""
         clause = g.clause_of(number)
