@@ -199,10 +199,7 @@ class TopicProfile(_Model):
         country's name), each at weight 1 unless the profile weighs it."""
         home = self.story.default_subject
         places = {
-            alias: 1.0
-            for a in self.actors
-            if a.kind == "place" and a.country == home
-            for alias in [a.name, *a.aliases]
+            alias: 1.0 for a in self.actors if a.kind == "place" and a.country == home for alias in [a.name, *a.aliases]
         }
         return {**places, **self.story.anchors}
 

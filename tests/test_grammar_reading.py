@@ -898,3 +898,24 @@ def test_a_he_subject_after_an_opening_phrase_keeps_who_the_text_is_about(extrac
     )
     (e,) = [e for e in events(extractor, text) if e.action == "revoke visa"]
     assert (e.actor, e.target, e.complete) == ("U.S. State Department", "Gustavo Petro", True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "action", "day"),
+    [
+        (
+            "Petro's announcement on Sunday, September 28, that Colombia would stop sharing intelligence with U.S. "
+            "agencies was a point of no return.",
+            "suspend intelligence sharing",
+            date(2025, 9, 28),
+        ),
+        (
+            "Petro's decision on Monday, September 29, to recall the ambassador from Washington surprised diplomats.",
+            "recall ambassador",
+            date(2025, 9, 29),
+        ),
+    ],
+)
+def test_an_announcement_or_decision_noun_does_the_action_on_its_own_date(extractor, sentence, action, day):
+    (e,) = [e for e in events(extractor, sentence) if e.action == action]
+    assert (e.actor, e.target, e.event_date, e.complete) == ("Gustavo Petro", "United States", day, True)

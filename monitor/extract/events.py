@@ -247,7 +247,8 @@ class EventReader:
         if is_argument and _lemma_in(clause, self.intent):
             return True
         modals = {c.lower_ for c in clause.children if c.dep_ == "aux"}
-        announced = any(_lemma_in(v, self.speech) for v in g.governors(clause))
+        # said, or ordered / announced by a noun ("Smith's announcement that X would stop ...")
+        announced = any(_lemma_in(v, self.speech) for v in g.governors(clause)) or self._commander(clause) is not None
         if modals & self.modals and not (announced and modals <= self.modals & ANNOUNCED_MODALS):
             return True
         if modals & ANNOUNCED_MODALS and self._person_intends(clause):
@@ -283,8 +284,13 @@ class EventReader:
         t = trigger.token
         commander = self._commander(t) if t.pos_ in ("VERB", "AUX") else None
         if commander is not None:  # who orders it does it
-            owner = g.children(commander, "poss")
-            subject = owner[0] if commander.pos_ == "NOUN" and owner else g.subject_of(commander)
+            if commander.pos_ == "NOUN":  # "Smith's order to ...", "this month's U.S. decision to ..."
+                for owner in g.children(commander, "poss"):
+                    named = self._speaker_of(commander) if _pronoun(owner, PRONOUNS) else self._name(owner)
+                    if named[0] is not None:
+                        return named
+                return self._noun_agent(commander)
+            subject = g.subject_of(commander)
             if subject is None:
                 return None, "actor"
             return self._speaker_of(commander) if _pronoun(subject, PRONOUNS) else self._name(subject)
@@ -501,8 +507,8 @@ class EventReader:
             if span is None:
                 continue
             anchor = _date_anchor(span.root, trigger.token)
-            if commander is not None and span.root.head.i == commander.i:
-                anchor = commander  # "Smith's Nov. 4 order suspending ...": the order's date is the action's
+            if commander is not None and _held_by(span.root, commander):
+                anchor = commander  # "Smith's Nov. 4 order suspending ...", "Smith's order on Tuesday to ..."
             for when_clause in when_clauses:
                 if when_clause.dep_ == "relcl" and when_clause.head.i in (span.root.i, span.root.head.i):
                     anchor = when_clause  # "on Friday, September 12, when X sanctioned Y"
@@ -538,6 +544,18 @@ class EventReader:
     def _past_occurrence(self, t: Token) -> bool:
         """ "the last sanction", "the previous recall": another occurrence than the one reported."""
         return any(c.lower_ in self.past_markers for c in t.children if c.dep_ in ("amod", "det", "advmod"))
+
+
+def _held_by(date_root: Token, noun: Token) -> bool:
+    """Whether a date hangs on `noun`, directly or through its preposition ("order on Tuesday")."""
+    head = date_root.head
+    for _ in range(3):  # "on Sunday, November 9": through the weekday and the preposition
+        if head.i == noun.i or head.head.i == head.i:
+            break
+        if head.pos_ != "ADP" and head.lower_.rstrip(".") not in DATE_WORDS:
+            break
+        head = head.head
+    return head.i == noun.i
 
 
 def _going_to(verb: Token) -> bool:
