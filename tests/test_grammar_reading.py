@@ -919,3 +919,29 @@ def test_a_he_subject_after_an_opening_phrase_keeps_who_the_text_is_about(extrac
 def test_an_announcement_or_decision_noun_does_the_action_on_its_own_date(extractor, sentence, action, day):
     (e,) = [e for e in events(extractor, sentence) if e.action == action]
     assert (e.actor, e.target, e.event_date, e.complete) == ("Gustavo Petro", "United States", day, True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gap"),
+    [
+        ("Police seized 121 tons of cocaine in the first half of 2022.", "period-partial"),
+        (
+            "Between January and February police seized 74 tons, against 121 tons in the same period of 2022.",
+            "period-partial",
+        ),
+        ("The Senate approved about 380 million dollars in aid for Colombia for fiscal year 2027.", "period-future"),
+    ],
+)
+def test_a_part_of_a_year_or_a_year_to_come_is_no_measured_year(extractor, sentence, gap):
+    found = [f for f in figures(extractor, sentence) if f.raw.startswith(("121", "about 380"))]
+    assert found and all(gap in f.gap_set and not f.complete for f in found)
+
+
+def test_the_end_of_a_year_is_that_years_figure(extractor):
+    (f,) = figures(extractor, "Police seized 671 tons of cocaine by the end of 2022.")
+    assert (f.period, f.complete) == ("2022", True)
+
+
+def test_an_action_confirmed_on_a_day_is_not_dated_by_the_confirmation(extractor):
+    (e,) = events(extractor, "Trump confirmed on Wednesday the immediate suspension of all payments to Colombia.")
+    assert (e.action, e.event_date, e.complete) == ("cut aid", None, False)

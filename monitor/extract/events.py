@@ -62,6 +62,7 @@ class EventReader:
         self.past_markers = {w.lower() for w in lex.get("past_markers", [])}
         self.adjuncts = {w.lower() for w in lex.get("adjunct_prepositions", [])}
         self.commands = {w.lower() for w in lex.get("command_verbs", [])}
+        self.restating = {w.lower() for w in lex.get("restating_verbs", [])}
         self.command_nouns = {w.lower() for w in lex.get("command_nouns", [])}
         self.doing = {w.lower() for w in lex.get("doing_verbs", [])}
         self.context: str | None = None
@@ -475,6 +476,8 @@ class EventReader:
         t = trigger.token
         # "halted purchases on Thursday in response to the sanctions": another happening's date
         adjunct = t.pos_ not in ("VERB", "AUX") and self._in_adjunct(t)
+        # "confirmed on Wednesday the suspension": a date before the action noun is the restating's
+        restated = t.pos_ not in ("VERB", "AUX") and _lemma_in(g.clause_of(t), self.restating)
         own = {t.i} if adjunct else {t.i, g.clause_of(t).i}
         if t.pos_ not in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"):
             own.add(t.head.i)
@@ -512,6 +515,8 @@ class EventReader:
             for when_clause in when_clauses:
                 if when_clause.dep_ == "relcl" and when_clause.head.i in (span.root.i, span.root.head.i):
                     anchor = when_clause  # "on Friday, September 12, when X sanctioned Y"
+            if restated and span.start < t.i and anchor is not None and anchor.i != t.i:
+                continue
             if anchor is not None and (anchor.i in own or (anchor.i in fronted and span.end <= anchor.i)):
                 hits.append(day)
         if len(set(hits)) == 1:

@@ -30,6 +30,12 @@ _BASE_YEAR = re.compile(
 _SOURCE_BEFORE = re.compile(r"\b(?:officials|authorities|sources|diplomats|analysts|officers)\s+in\s+$", re.IGNORECASE)
 
 
+def _ends_after(period: str, year: int) -> bool:
+    """Whether a period runs past a year ("FY2027" or "2026" read in 2025): not yet measured."""
+    years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", period)]
+    return bool(years) and max(years) > year
+
+
 def _changes_of_their_level(figures: list[Figure], numbers: list[Token | None]) -> list[Figure]:
     """ "87 tonnes of wheat flour were seized, a growth of 17%": a percent change hung on the clause of the
     one measured level there is that level's change; when the level measures something other than its
@@ -99,6 +105,7 @@ class FigureExtractor:
         self.temporal_nouns = {w.lower() for w in grammar.get("temporal_nouns", [])}
         self.goal_nouns = {w.lower() for w in grammar.get("goal_nouns", []) if " " not in w}
         self.report_verbs = {w.lower() for w in grammar.get("report_verbs", [])}
+        self.partial_periods = {w.lower() for w in grammar.get("partial_periods", [])}
 
     def extract(
         self,
@@ -186,6 +193,10 @@ class FigureExtractor:
                     gaps.append("period-unfinished")  # "in 2023 alone", in August 2023: partial, or a forecast
             if own_period is not None and own_period != self._verb_period(number, sentence, published, own_period):
                 gaps.append("period-ambiguous")  # "reached 253,000 ha during 2023 [...] reported the year before"
+            if period is not None and doc is not None and self._part_of_year(doc, inside, period):
+                gaps.append("period-partial")  # "121 tons seized in the same period of 2022": not the year's
+            if period is not None and published is not None and _ends_after(period, published.year):
+                gaps.append("period-future")  # "approved $380m for fiscal year 2027": a budget, not a count
             if period is None:
                 if base is not None and kind == "change":
                     bases[len(figures)] = base[1]
@@ -448,6 +459,17 @@ class FigureExtractor:
         bases = {m.start("year") for m in _BASE_YEAR.finditer(sentence)}  # "compared to 2021" is no one's time
         starts = {doc[i].idx for i in keep} - bases
         return self.periods.period_near(sentence, q.start, q.end, published, lambda offset: offset in starts)
+
+    def _part_of_year(self, doc: Doc, inside: Callable[[int], bool], period: str) -> bool:
+        """Whether the clause gives the period's year as a part of it: "the same period of 2022", "the
+        first half of 2023"."""
+        for t in doc:
+            if not (t.like_num and len(t.text) == 4 and t.text in period and inside(t.idx)):
+                continue
+            of = t.head
+            if of.lower_ == "of" and {of.head.lower_, of.head.lemma_.lower()} & self.partial_periods:
+                return True
+        return False
 
     def _period_of_joined_verb(self, number: Token, sentence: str, published: date | None) -> str | None:
         """ "Wheat grew by 13% and reached 230,000 hectares in 2022": a change whose own clause says nothing
