@@ -945,3 +945,14 @@ def test_the_end_of_a_year_is_that_years_figure(extractor):
 def test_an_action_confirmed_on_a_day_is_not_dated_by_the_confirmation(extractor):
     (e,) = events(extractor, "Trump confirmed on Wednesday the immediate suspension of all payments to Colombia.")
     assert (e.action, e.event_date, e.complete) == ("cut aid", None, False)
+
+
+def test_a_destination_hung_on_the_last_item_of_a_listed_object_is_the_verbs(extractor):
+    found = events(
+        extractor,
+        "The U.S. Treasury announced on Thursday, September 25, that it was placing President Gustavo Petro, his "
+        "wife, his son and Interior Minister Armando Benedetti on its sanctions list.",
+    )
+    assert ("U.S. Treasury", "sanction", "Gustavo Petro", date(2025, 9, 25), True) in {
+        (e.actor, e.action, e.target, e.event_date, e.complete) for e in found
+    }

@@ -203,9 +203,17 @@ class EventReader:
     def _place(verb: Token, action: Action) -> Span | None:
         """ "added the minister to [its sanctions list]": the place the verb puts its object, when it names one of
         the action's destinations."""
-        if g.object_of(verb) is None and not g.is_passive(verb):
+        obj = g.object_of(verb)
+        if obj is None and not g.is_passive(verb):
             return None
-        for prep in g.children(verb, "prep"):
+        # the parser may hang "on its list" on the last item of a listed object ("placing X, his wife and
+        # Y on its sanctions list")
+        listed = (
+            [p for item in obj.subtree if item.dep_ in ("appos", "conj") for p in g.children(item, "prep")]
+            if obj is not None
+            else []
+        )
+        for prep in [*g.children(verb, "prep"), *listed]:
             if prep.lower_ not in _PLACING_PREPOSITIONS:
                 continue
             for item in (i for obj in g.children(prep, "pobj") for i in g.conjuncts(obj)):
