@@ -193,19 +193,8 @@ class TopicProfile(_Model):
         return PhraseIndex((p, t.name) for t in self.topics for p in t.phrasings)
 
     @cached_property
-    def anchors(self) -> dict[str, float]:
-        """The story's anchors with their weights, and the places of its country (actors of kind "place"
-        whose `country` is the default subject: a department is as much the story's where as the
-        country's name), each at weight 1 unless the profile weighs it."""
-        home = self.story.default_subject
-        places = {
-            alias: 1.0 for a in self.actors if a.kind == "place" and a.country == home for alias in [a.name, *a.aliases]
-        }
-        return {**places, **self.story.anchors}
-
-    @cached_property
     def anchor_index(self) -> PhraseIndex:
-        return PhraseIndex((t, t) for t in self.anchors)
+        return PhraseIndex((t, t) for t in self.story.anchors)
 
     @cached_property
     def theme_index(self) -> PhraseIndex:

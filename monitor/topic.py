@@ -22,14 +22,14 @@ def score_topic(profile: TopicProfile, title: str | None, text: str) -> TopicSco
     another country's drug seizures names themes but no anchor.
     """
     story = profile.story
-    weights = {**profile.anchors, **story.themes}
+    weights = {**story.anchors, **story.themes}
     found: dict[str, float] = {}
     for part, factor in ((text, 1.0), (title or "", 2.0)):
         for index in (profile.anchor_index, profile.theme_index):
             for m in index.find(part):
                 found[m.key] = max(found.get(m.key, 0.0), weights[m.key] * factor)
-    anchors = tuple(sorted(k for k in found if k in profile.anchors))
-    themes = tuple(sorted(k for k in found if k in story.themes and k not in profile.anchors))
+    anchors = tuple(sorted(k for k in found if k in story.anchors))
+    themes = tuple(sorted(k for k in found if k in story.themes and k not in story.anchors))
     score = round(sum(found.values()), 2)
     on_topic = (
         len(anchors) >= story.min_anchor_hits and len(themes) >= story.min_theme_hits and score >= story.min_score
