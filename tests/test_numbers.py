@@ -143,3 +143,9 @@ def test_bare_numbers_take_what_they_count_from_their_words(reader):
     ]
     assert counted("Coca covered a 30,000-hectare area.")[0][:2] == (30_000, "hectares")
     assert counted("The ship sailed on 12 and came back.") == []  # nothing says what 12 counts
+
+
+def test_a_round_number_in_words_is_as_round_as_in_digits(reader):
+    (words,) = reader.read("about eighty people")
+    (digits,) = reader.read("about 80 people")
+    assert interval(words, words.value) == interval(digits, digits.value) == (72.0, 88.0)

@@ -57,6 +57,11 @@ class ActorFinder:
                 return True
         return False
 
+    def _people_named(self, mentions: list[PhraseMatch]) -> list[int]:
+        """Where the sentence names a person of the profile."""
+        people = {a.name for a in self.profile.actors if a.kind == "person"}
+        return [m.start for m in mentions if m.key in people]
+
     def speaker(self, sentence: str, mentions: list[PhraseMatch]) -> PhraseMatch | None:
         """The actor right before a speech verb ("Smith said") or right after it ("said Smith")."""
         for verb in self.speech.find(sentence):
@@ -81,7 +86,7 @@ class ActorFinder:
             return SOMEONE_ELSE
         if context and (_PRONOUN_START.match(sentence) or _QUOTE_START.match(sentence)):
             return context  # "He said ...", or a quote continuing the last speaker
-        if context and doc is not None and _personal_subject(doc):
+        if context and doc is not None and _personal_subject(doc, self._people_named(mentions)):
             return context  # "In his speech on Tuesday he called for ...": still the person before
         # a place after a preposition ("in Paris") or a possessive ("France's forces") is not the subject
         subjects = [
@@ -92,14 +97,16 @@ class ActorFinder:
         return subjects[0].key if subjects else None
 
 
-def _personal_subject(doc: Doc) -> bool:
-    """Whether the main clause's subject is "he" or "she" (a parse: the pronoun need not open the sentence)."""
+def _personal_subject(doc: Doc, people: list[int]) -> bool:
+    """Whether the main clause's subject is "he" or "she" with no person named before it in the sentence
+    (a parse: the pronoun need not open the sentence; "When Smith met reporters, he ..." is Smith)."""
     if not doc.has_annotation("DEP"):
         return False
     root = next((t for t in doc if t.head.i == t.i), None)
-    return root is not None and any(
-        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("he", "she") for c in root.children
-    )
+    if root is None:
+        return False
+    pronouns = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("he", "she")]
+    return bool(pronouns) and not any(start < pronouns[0].idx for start in people)
 
 
 def _head_noun(role: str) -> str:

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 PRONOUNS = {"it", "they", "he", "she", "we", "i", "him", "them", "me", "us"}
 OBJECT_PRONOUNS = {"him", "her", "them", "me", "us"}
 ANNOUNCED_MODALS = {"will", "would", "'ll", "wo"}
+# Verbs that, told of an envoy with no agent, can only mean the sending government called them home.
+_RECALLING = {"recall", "call"}
 
 
 @dataclass(frozen=True)
@@ -285,7 +287,7 @@ class EventReader:
         clause = g.clause_of(t)
         if clause.dep_ in ("ccomp", "xcomp") and _lemma_in(clause.head, self.commands):
             return clause.head
-        if clause.dep_ == "acl" and _lemma_in(clause.head, self.command_nouns):
+        if clause.dep_ == "acl" and _lemma_in(clause.head, self.command_nouns) and not _told_as_done(clause):
             return clause.head  # "Smith's Nov. 4 order suspending the sharing"
         return None
 
@@ -442,8 +444,8 @@ class EventReader:
     def _sender_of_envoy(self, trigger: Trigger) -> tuple[str | None, str]:
         """Who calls an envoy home when the sentence does not say: the government the envoy serves (the
         profile's `country`), for an action done on a posting only."""
-        if not trigger.action.on_posting or trigger.obj is None:
-            return None, "actor"
+        if not trigger.action.on_posting or trigger.obj is None or not _lemma_in(trigger.token, _RECALLING):
+            return None, "actor"  # "was withdrawn from the team", "was summoned back to the ministry": not a recall
         for c in [trigger.obj, *g.children(trigger.obj, "appos")]:
             envoy = self._envoy(c)
             if envoy is not None and envoy.country is not None:
@@ -569,6 +571,12 @@ def _held_by(date_root: Token, noun: Token) -> bool:
             break
         head = head.head
     return head.i == noun.i
+
+
+def _told_as_done(verb: Token) -> bool:
+    """ "the announcement that the ministry had sanctioned X" / "… revoked X's visa": an earlier deed the
+    noun reports, not one it orders or announces for the future."""
+    return verb.tag_ == "VBD" or any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
 
 
 def _going_to(verb: Token) -> bool:

@@ -30,6 +30,10 @@ _BASE_YEAR = re.compile(
 _SOURCE_BEFORE = re.compile(r"\b(?:officials|authorities|sources|diplomats|analysts|officers)\s+in\s+$", re.IGNORECASE)
 
 
+def _is_year(token: Token) -> bool:
+    return token.like_num and len(token.text) == 4 and token.text[:2] in ("19", "20")
+
+
 def _ends_after(period: str, year: int) -> bool:
     """Whether a period runs past a year ("FY2027" or "2026" read in 2025): not yet measured."""
     years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", period)]
@@ -106,6 +110,7 @@ class FigureExtractor:
         self.goal_nouns = {w.lower() for w in grammar.get("goal_nouns", []) if " " not in w}
         self.report_verbs = {w.lower() for w in grammar.get("report_verbs", [])}
         self.partial_periods = {w.lower() for w in grammar.get("partial_periods", [])}
+        self.level_verbs = {w.lower() for w in grammar.get("level_verbs", [])}
 
     def extract(
         self,
@@ -146,7 +151,7 @@ class FigureExtractor:
                 inside = self._without(inside, {t.idx for t in doc[: cut.i + 1]} if doc is not None else set())
             metrics = [m for m in [*all_metrics, *verb_metrics] if inside(m.start)]
             metric = self._metric(q, kind, metrics)
-            if metric is None and token is not None and doc is not None and parsed:
+            if metric is None and token is not None and doc is not None and parsed and self._restates(token, kind):
                 # "production in X rose 53% in 2023, reaching 2,600 tons": the participle measures its head
                 # clause's subject, and that subject's place is the figure's
                 subject_words = {doc[i].idx for i in g.participle_subject(token)}
@@ -460,6 +465,19 @@ class FigureExtractor:
         starts = {doc[i].idx for i in keep} - bases
         return self.periods.period_near(sentence, q.start, q.end, published, lambda offset: offset in starts)
 
+    def _restates(self, number: Token, kind: str) -> bool:
+        """Whether a participle's number restates its head clause's measure: a change ("setting a record
+        with a 53% increase"), or a level that a level verb takes as object ("reaching a record 2,600 tons",
+        "reaching a record number of 2,600 tons"); not one that brings in another quantity ("bringing the
+        region's total to 380,000 hectares", "exceeding the 200,000 hectares projected")."""
+        if kind == "change":
+            return True
+        verb = g.clause_of(number)
+        measured = number.head if number.dep_ in ("nummod", "quantmod", "compound") else number
+        if measured.dep_ == "pobj" and measured.head.lower_ == "of" and measured.head.head.i != verb.i:
+            measured = measured.head.head  # "a record number of 2,600 tons"
+        return verb.lemma_.lower() in self.level_verbs and measured.dep_ in g.OBJECTS and measured.head.i == verb.i
+
     def _part_of_year(self, doc: Doc, inside: Callable[[int], bool], period: str) -> bool:
         """Whether the clause gives the period's year as a part of it: "the same period of 2022", "the
         first half of 2023"."""
@@ -500,9 +518,14 @@ class FigureExtractor:
                 and t.lower_ not in ("by", "to", "from")
             ) and not place:
                 return None
-        words = {t.idx for t in joined[0].subtree}
-        year = self.periods.period_near(sentence, number.idx, number.idx + len(number), published, words.__contains__)
-        return year if year is not None and year.isdigit() else None
+        verb = joined[0]
+        # the joined verb states a level of its own ("and reached 230,000 hectares in 2022"), its year plainly
+        # in its own "in YEAR" (not "a record in the first half of 2024", "between January and October")
+        levels = [o for o in g.children(verb, *g.OBJECTS) if any(c.like_num for c in o.children) or o.like_num]
+        years = [y for prep in g.children(verb, "prep") if prep.lower_ == "in" for y in g.children(prep, "pobj")]
+        if verb.lemma_.lower() not in self.level_verbs or not levels or len(years) != 1 or not _is_year(years[0]):
+            return None
+        return years[0].text
 
     def _ambiguous(self, q: Quantity, kind: str, found: list[PhraseMatch], chosen: Metric) -> bool:
         """Another metric the number could measure is named in its clause ("production of wheat")."""

@@ -302,8 +302,10 @@ def reported_clause_of_adjunct(token: Token, report_verbs: set[str]) -> set[int]
         t = t.head
     else:
         return set()
-    if t.dep_ not in ("advmod", "npadvmod", "prep") or t.head.lemma_.lower() not in report_verbs:
-        return set()
+    if t.dep_ not in ("advmod", "npadvmod") or t.head.lemma_.lower() not in report_verbs:
+        return set()  # "up 13% from 2021", not "at an event with 300 families"
+    if any(w.lower_ == "than" for w in token.doc[token.i : token.i + 5]):
+        return set()  # "10% more than in Peru": measured against something else
     reported = children(t.head, "ccomp")
     return clause_tokens(reported[0]) if len(reported) == 1 and reported[0].i < t.i else set()
 

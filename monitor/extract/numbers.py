@@ -229,7 +229,9 @@ class QuantityReader:
             parsed = words_to_number(words)
             if parsed is None:
                 return None
-            value, place, rounded, coarse, mult_word = parsed, 1.0, False, False, None
+            # "eighty" is as round as "80": its precision is that of its digits
+            place, rounded, coarse = _precision(str(int(parsed))) if parsed == int(parsed) else (1.0, False, False)
+            value, mult_word = parsed, None
             ambiguous = False
         if mult_word is None:
             mm = _MULTIPLIER_AFTER.match(sentence, end)
