@@ -963,7 +963,7 @@ def test_a_destination_hung_on_the_last_item_of_a_listed_object_is_the_verbs(ext
         "García-Peña was summoned back to the State Department on Tuesday to explain Petro's remarks.",
     ],
 )
-def test_an_envoy_moved_with_no_agent_by_another_verb_is_no_recall_by_anyone(extractor, sentence):
+def test_an_envoy_moved_with_no_agent_elsewhere_than_home_is_no_recall_by_anyone(extractor, sentence):
     assert all(e.actor is None and not e.complete for e in events(extractor, sentence))
 
 
@@ -1017,3 +1017,10 @@ def test_a_joined_verb_gives_its_year_only_when_it_states_a_level_in_that_year(e
 def test_only_a_change_hung_on_the_reporting_verb_moves_into_the_reported_clause(extractor, sentence):
     others = [f for f in figures(extractor, sentence) if f.raw.startswith(("some 300", "10%"))]
     assert others and not any(f.complete for f in others)
+
+
+def test_an_envoy_summoned_back_to_their_own_capital_is_recalled_by_their_government(extractor):
+    (e,) = events(
+        extractor, "Daniel García-Peña, Colombia's envoy in Washington, was summoned back to Bogotá on Monday."
+    )
+    assert (e.actor, e.target, e.event_date, e.complete) == ("Colombia", "United States", date(2025, 9, 29), True)

@@ -444,11 +444,24 @@ class EventReader:
     def _sender_of_envoy(self, trigger: Trigger) -> tuple[str | None, str]:
         """Who calls an envoy home when the sentence does not say: the government the envoy serves (the
         profile's `country`), for an action done on a posting only."""
-        if not trigger.action.on_posting or trigger.obj is None or not _lemma_in(trigger.token, _RECALLING):
-            return None, "actor"  # "was withdrawn from the team", "was summoned back to the ministry": not a recall
+        if not trigger.action.on_posting or trigger.obj is None:
+            return None, "actor"
         for c in [trigger.obj, *g.children(trigger.obj, "appos")]:
             envoy = self._envoy(c)
-            if envoy is not None and envoy.country is not None:
+            if envoy is None or envoy.country is None:
+                continue
+            # "was recalled", or sent back to their own country ("summoned back to Bogotá"); not "withdrawn
+            # from the team" or "summoned back to the ministry"
+            verb = trigger.token
+            heads = [verb, *g.children(verb, "advmod", "prt")]  # "summoned back [to Bogotá]"
+            to = [
+                self._name(o)[0]
+                for h in heads
+                for p in g.children(h, "prep")
+                if p.lower_ == "to"
+                for o in g.children(p, "pobj")
+            ]
+            if _lemma_in(verb, _RECALLING) or envoy.country in to:
                 return envoy.country, ""
         return None, "actor"
 
