@@ -450,10 +450,10 @@ class EventReader:
             envoy = self._envoy(c)
             if envoy is None or envoy.country is None:
                 continue
-            # "was recalled", or sent back to their own country ("summoned back to Bogotá"); not "withdrawn
+            # "was recalled", or sent back to their own country ("summoned back to the capital"); not "withdrawn
             # from the team" or "summoned back to the ministry"
             verb = trigger.token
-            heads = [verb, *g.children(verb, "advmod", "prt")]  # "summoned back [to Bogotá]"
+            heads = [verb, *g.children(verb, "advmod", "prt")]  # "summoned back [to the capital]"
             to = [
                 self._name(o)[0]
                 for h in heads
