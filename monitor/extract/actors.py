@@ -29,6 +29,7 @@ class ActorFinder:
         self.speech = profile.lexicon_index("stance", "speech_verbs")
         # the head noun of a person's role can stand for them: "minister" of "Interior Minister of Ruritania"
         self.titles = {a.name: _head_noun(a.role) for a in profile.actors if a.kind == "person" and a.role}
+        self.people = {a.name for a in profile.actors if a.kind == "person"}
 
     def referents(self, mentioned: Iterable[str]) -> dict[str, str]:
         """Whom each bare title stands for in an article: the one person named so far who holds it
@@ -59,8 +60,7 @@ class ActorFinder:
 
     def _people_named(self, mentions: list[PhraseMatch]) -> list[int]:
         """Where the sentence names a person of the profile."""
-        people = {a.name for a in self.profile.actors if a.kind == "person"}
-        return [m.start for m in mentions if m.key in people]
+        return [m.start for m in mentions if m.key in self.people]
 
     def speaker(self, sentence: str, mentions: list[PhraseMatch]) -> PhraseMatch | None:
         """The actor right before a speech verb ("Smith said") or right after it ("said Smith")."""

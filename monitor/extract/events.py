@@ -17,7 +17,7 @@ were read (`gaps` lists the missing ones): only complete mentions are compared.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -446,22 +446,19 @@ class EventReader:
         profile's `country`), for an action done on a posting only."""
         if not trigger.action.on_posting or trigger.obj is None:
             return None, "actor"
-        for c in [trigger.obj, *g.children(trigger.obj, "appos")]:
-            envoy = self._envoy(c)
-            if envoy is None or envoy.country is None:
-                continue
-            # "was recalled", or sent back to their own country ("summoned back to the capital"); not "withdrawn
-            # from the team" or "summoned back to the ministry"
-            verb = trigger.token
-            heads = [verb, *g.children(verb, "advmod", "prt")]  # "summoned back [to the capital]"
-            to = [
-                self._name(o)[0]
-                for h in heads
-                for p in g.children(h, "prep")
-                if p.lower_ == "to"
-                for o in g.children(p, "pobj")
-            ]
-            if _lemma_in(verb, _RECALLING) or envoy.country in to:
+        # "was recalled", or sent back to their own country ("summoned back to the capital"); not "withdrawn
+        # from the team" or "summoned back to the ministry"
+        verb = trigger.token
+        heads = [verb, *g.children(verb, "advmod", "prt")]  # "summoned back [to the capital]"
+        to = [
+            self._name(o)[0]
+            for h in heads
+            for p in g.children(h, "prep")
+            if p.lower_ == "to"
+            for o in g.children(p, "pobj")
+        ]
+        for envoy in self._envoys_named(trigger.obj):
+            if envoy.country is not None and (_lemma_in(verb, _RECALLING) or envoy.country in to):
                 return envoy.country, ""
         return None, "actor"
 
@@ -469,14 +466,18 @@ class EventReader:
         """ "recalled its ambassador, John Smith": the envoy named (in apposition, or as the object), through
         the profile, gives the other side: where they are posted (a recall) or whom they represent."""
         assert trigger.obj is not None
-        for c in [trigger.obj, *g.children(trigger.obj, "appos")]:
-            envoy = self._envoy(c)
-            if envoy is None:
-                continue
+        for envoy in self._envoys_named(trigger.obj):
             side = envoy.posted_to if trigger.action.on_posting else envoy.country
             if side is not None and not self._same_side(side, actor):
                 return [(side, "")]
         return []
+
+    def _envoys_named(self, obj: Token) -> Iterator[Actor]:
+        """The profile envoys the object names, itself or in apposition ("its ambassador, John Smith")."""
+        for c in [obj, *g.children(obj, "appos")]:
+            envoy = self._envoy(c)
+            if envoy is not None:
+                yield envoy
 
     def _own(self, obj: Token) -> bool:
         """Whether "his" / "her" on the object is the clause's own subject, a person ("Smith recalled his

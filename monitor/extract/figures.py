@@ -190,7 +190,7 @@ class FigureExtractor:
             if period is None and doc is not None and token is not None:
                 period = self._period_of_head_clause(doc, token, sentence, q, published)
             if period is None and kind == "change" and base is None and token is not None:
-                period = self._period_of_joined_verb(token, sentence, published)
+                period = self._period_of_joined_verb(token)
             if published is not None and period == str(published.year):
                 if self._to_date(doc, sentence, inside):
                     period = f"{period} {TO_DATE}"  # "so far this year": a tally of the year still running
@@ -489,7 +489,7 @@ class FigureExtractor:
                 return True
         return False
 
-    def _period_of_joined_verb(self, number: Token, sentence: str, published: date | None) -> str | None:
+    def _period_of_joined_verb(self, number: Token) -> str | None:
         """ "Wheat grew by 13% and reached 230,000 hectares in 2022": a change whose own clause says nothing
         of time takes the year of the verb joined to it, which closes the sentence; a clause with a time of
         its own ("over the decade", "under Smith", "since 2015") keeps the change unread."""
