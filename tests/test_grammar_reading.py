@@ -1024,3 +1024,35 @@ def test_an_envoy_summoned_back_to_their_own_capital_is_recalled_by_their_govern
         extractor, "Daniel García-Peña, Colombia's envoy in Washington, was summoned back to Bogotá on Monday."
     )
     assert (e.actor, e.target, e.event_date, e.complete) == ("Colombia", "United States", date(2025, 9, 29), True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "periods"),
+    [
+        # the time is the change's: where it starts is the level of the year before
+        (
+            "Cocaine production rose from 1,400 tons to 1,738 tons in 2022.",
+            {"1,400 tons": "2021", "1,738 tons": "2022"},
+        ),
+        ("In 2022, cocaine output jumped to 1,738 tons from 1,400 tons.", {"1,400 tons": "2021", "1,738 tons": "2022"}),
+        # each end that says when keeps its own time
+        (
+            "Cocaine production rose from 1,400 tons in 2019 to 1,738 tons in 2022.",
+            {"1,400 tons": "2019", "1,738 tons": "2022"},
+        ),
+        # a change between two years runs from the first year's level to the second's
+        (
+            "Between 2021 and 2022, cocaine production rose from 1,400 tons to 1,738 tons.",
+            {"1,400 tons": "2021", "1,738 tons": "2022"},
+        ),
+    ],
+)
+def test_the_start_of_a_change_is_the_level_before_the_changes_time(extractor, sentence, periods):
+    found = {f.raw: (f.period, f.complete) for f in figures(extractor, sentence) if f.kind == "level"}
+    assert found == {raw: (period, True) for raw, period in periods.items()}
+
+
+def test_the_start_of_a_change_over_a_time_that_is_no_year_is_left_unread(extractor):
+    found = figures(extractor, "Cocaine seizures fell from 90 tons to 60 tons per year.")
+    (start,) = [f for f in found if "90" in f.raw]
+    assert not start.complete

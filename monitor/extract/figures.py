@@ -191,6 +191,10 @@ class FigureExtractor:
                 period = self._period_of_head_clause(doc, token, sentence, q, published)
             if period is None and kind == "change" and base is None and token is not None:
                 period = self._period_of_joined_verb(token)
+            end = self._end_of_change(number) if own_period is None and kind == "level" else None
+            if period is not None and end is not None and not self._dated_phrase(number, sentence, published):
+                period, gap = _level_at_end(period, end)
+                gaps.extend(gap)
             if published is not None and period == str(published.year):
                 if self._to_date(doc, sentence, inside):
                     period = f"{period} {TO_DATE}"  # "so far this year": a tally of the year still running
@@ -334,6 +338,33 @@ class FigureExtractor:
         }
         found = self.periods.period_near(sentence, number.idx, number.idx + len(number), published, words.__contains__)
         return found or own
+
+    @staticmethod
+    def _end_of_change(number: Token | None) -> str | None:
+        """Which end of a change the number is: "from X" ("start") or "to Y" ("end") of one word that has both."""
+        if number is None:
+            return None
+        phrase = number.head if number.dep_ in ("nummod", "quantmod") else number
+        prep = phrase.head
+        if phrase.dep_ != "pobj" or prep.lower_ not in ("from", "to"):
+            return None
+        other = "to" if prep.lower_ == "from" else "from"
+        if any(
+            c.dep_ == "prep" and c.lower_ == other and any(t.like_num for t in c.subtree) for c in prep.head.children
+        ):
+            return "start" if prep.lower_ == "from" else "end"
+        return None
+
+    def _dated_phrase(self, number: Token | None, sentence: str, published: date | None) -> bool:
+        """Whether the number's own end of the change says when: "from 1,400 tons in 2021 to ...", where the
+        parser hangs "in 2021" on the verb, or "to 1,738 tons in 2022"."""
+        if number is None:
+            return False
+        prep = (number.head if number.dep_ in ("nummod", "quantmod") else number).head
+        later = [c.i for c in prep.head.children if c.dep_ == "prep" and c.lower_ in ("from", "to") and c.i > prep.i]
+        stop = later[0] if later else max(t.i for t in prep.head.subtree) + 1
+        words = {t.idx for t in number.doc[prep.i : stop]}
+        return self.periods.period_near(sentence, prep.idx, prep.idx + 1, published, words.__contains__) is not None
 
     def _phrase_of(self, number: Token) -> Token:
         """The head of the number's own phrase: the change noun of "increases of 13% in 2022", else itself."""
@@ -800,3 +831,17 @@ def _superlative(doc: Doc) -> bool:
         if t.tag_ in ("JJS", "RBS") and not (t.i > 0 and doc[t.i - 1].lower_ == "at"):
             return True
     return False
+
+
+def _level_at_end(period: str, end: str) -> tuple[str, list[str]]:
+    """The period of a level at one end of a change whose time is the change's: "rose from X to Y last year"
+    starts at the year before's level; "between 2022 and 2023, from X to Y" runs from 2022's to 2023's.
+    Any other time leaves the start's period unknown."""
+    years = period.split("-")
+    if len(years) == 2 and all(y.isdigit() for y in years):
+        return (years[0] if end == "start" else years[1]), []
+    if end == "end":
+        return period, []
+    if period.isdigit():
+        return str(int(period) - 1), []
+    return period, ["period-start"]
