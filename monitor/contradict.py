@@ -5,7 +5,7 @@
 - Positions contradict when the same actor takes opposite stances on the same topic within the
   profile's window, unless the new article reports a change or a change was recorded in between.
 - Event mentions contradict when they are the same event (action and target within the action's
-  window) reported with another date or an actor that cannot be the same.
+  window), both told as done or both as announced, reported with another date.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ class StoredMention:
     actor: str | None
     event_date: date | None
     evidence: str
+    announced: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,13 +182,15 @@ def event_conflict(profile: TopicProfile, new: EventMention, prior: StoredMentio
     """Two complete reports of one event that give it different days. Different actors are not compared:
     a misread agent costs more than a missed disagreement about who acted."""
     what = f"{new.actor or 'someone'} {new.action} {new.target or ''}".strip()
+    if new.announced != prior.announced:
+        return None  # announced on one day, done on another: two true reports of two steps
     if new.event_date and prior.event_date and new.event_date != prior.event_date:
         window = profile.action_by_name[new.action].window_days if new.action in profile.action_by_name else 14
         explanation = (
             f"new: actor {new.actor}, action {new.action}, target {new.target}, date {new.event_date} | "
             f"stored: actor {prior.actor}, action {new.action}, date {prior.event_date} | same action on the "
             f"same target within {window} days, both read completely (agent, target, date of the action's own "
-            "clause)"
+            f"clause), both told as {'announced' if new.announced else 'done'}"
         )
         return Conflict(
             "event",

@@ -93,6 +93,7 @@ class EventMention(Record):
     event_date: date | None
     complete: bool = False  # actor, target and date all read from the grammar: may raise an alert
     gaps: str = ""  # what could not be read: actor, target, date, past-occurrence...
+    announced: bool = False  # told as to come ("said it would stop"): dated by the announcement, not the deed
     evidence: str
 
 

@@ -584,7 +584,7 @@ class Warehouse:
             event_id = best[2]
             if compare and e.complete and not recurring:
                 mentions = self.con.execute(
-                    """SELECT article_url, outlet, published_at, actor, event_date, evidence
+                    """SELECT article_url, outlet, published_at, actor, event_date, evidence, announced
                        FROM event_mentions
                        WHERE event_id = ? AND complete AND NOT is_copy AND article_url <> ?""",
                     [event_id, a.url],
@@ -603,8 +603,8 @@ class Warehouse:
             )
         self.con.execute(
             """INSERT INTO event_mentions (event_id, article_url, actor, event_date, evidence, published_at, outlet,
-                                           is_copy, complete, gaps, target)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                                           is_copy, complete, gaps, target, announced)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
             [
                 event_id,
                 a.url,
@@ -617,6 +617,7 @@ class Warehouse:
                 e.complete,
                 e.gaps,
                 e.target,
+                e.announced,
             ],
         )
         return conflicts

@@ -60,3 +60,51 @@ def test_a_dated_report_is_compared_with_the_dated_event_not_filed_under_an_unda
     assert alert.kind == "event"
     assert alert.prior_url == first.url
     assert "October 24" in alert.prior_evidence and "October 17" in alert.new_evidence
+
+
+def read_article(profile, url: str, published: datetime, text: str) -> Article:
+    from monitor.extract import ClaimExtractor
+
+    events = ClaimExtractor(profile).extract(text, published.date()).events
+    return article(url, published, *events)
+
+
+def test_an_action_announced_on_one_day_and_done_on_another_raises_no_alert(tmp_path: Path, profile):
+    announced = read_article(
+        profile,
+        "https://a.example/1",
+        datetime(2025, 10, 20, 9),
+        "President Trump said on Sunday that the United States would stop all aid payments to Colombia.",
+    )
+    done = read_article(
+        profile,
+        "https://b.example/2",
+        datetime(2025, 10, 23, 9),
+        "The United States halted aid to Colombia on Wednesday.",
+    )
+    assert [e.announced for e in announced.events] == [True] and [e.announced for e in done.events] == [False]
+    assert all(e.complete for e in announced.events + done.events)
+    with Warehouse.open(tmp_path / "w.duckdb", profile) as wh:
+        results = wh.store_articles([(a, fingerprint(a.text)) for a in (announced, done)])
+        stored = wh.con.execute("SELECT announced FROM event_mentions ORDER BY published_at").fetchall()
+    assert results[1].alerts == []
+    assert stored == [(True,), (False,)]
+
+
+def test_two_reports_of_one_announcement_on_different_days_raise_an_alert(tmp_path: Path, profile):
+    first = read_article(
+        profile,
+        "https://a.example/1",
+        datetime(2025, 10, 20, 9),
+        "President Trump said on Sunday that the United States would stop all aid payments to Colombia.",
+    )
+    second = read_article(
+        profile,
+        "https://b.example/2",
+        datetime(2025, 10, 22, 9),
+        "President Trump announced on Monday that the United States would stop all aid payments to Colombia.",
+    )
+    with Warehouse.open(tmp_path / "w.duckdb", profile) as wh:
+        results = wh.store_articles([(a, fingerprint(a.text)) for a in (first, second)])
+    (alert,) = results[1].alerts
+    assert alert.kind == "event" and "both told as announced" in alert.explanation

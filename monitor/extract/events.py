@@ -89,6 +89,7 @@ class EventReader:
             actor, actor_gap = self._actor(trigger)
             targets = self._targets(trigger, actor) or [(None, "target")]
             when, date_gap = self._date(trigger, doc, dates)
+            announced = self._announced(trigger.token)
             for target, target_gap in targets:
                 key = (trigger.action.name, actor, target)
                 if key in seen:
@@ -103,6 +104,7 @@ class EventReader:
                         event_date=when,
                         complete=not gaps,
                         gaps=",".join(gaps),
+                        announced=announced,
                         evidence=doc.text,
                     )
                 )
