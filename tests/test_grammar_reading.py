@@ -1056,3 +1056,14 @@ def test_the_start_of_a_change_over_a_time_that_is_no_year_is_left_unread(extrac
     found = figures(extractor, "Cocaine seizures fell from 90 tons to 60 tons per year.")
     (start,) = [f for f in found if "90" in f.raw]
     assert not start.complete
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Trump announced on Sunday that Washington would immediately cut aid to Colombia.",
+        "Washington will cut aid to Colombia, the president said.",
+    ],
+)
+def test_cutting_aid_is_no_support_for_aid(extractor, sentence):
+    assert not [p for p in positions(extractor, sentence) if p.topic == "U.S. aid to Colombia" and p.stance == "support"]
