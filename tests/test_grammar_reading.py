@@ -1068,3 +1068,15 @@ def test_the_start_of_a_change_over_a_time_that_is_no_year_is_left_unread(extrac
 def test_cutting_aid_is_no_support_for_aid(extractor, sentence):
     read = [(p.topic, p.stance) for p in positions(extractor, sentence)]
     assert ("U.S. aid to Colombia", "support") not in read
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ruritania recalled its ambassador, John Smith, the next day, after an earlier recall on July 3.",
+        "Ruritania recalled its ambassador in Washington after the sanctions on Friday.",
+    ],
+)
+def test_a_date_of_another_action_noun_does_not_date_the_verb(extractor, sentence):
+    found = [e for e in events(extractor, sentence) if e.action == "recall ambassador"]
+    assert found and all(e.event_date is None and not e.complete for e in found)

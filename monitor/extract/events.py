@@ -67,6 +67,7 @@ class EventReader:
         self.restating = {w.lower() for w in lex.get("restating_verbs", [])}
         self.command_nouns = {w.lower() for w in lex.get("command_nouns", [])}
         self.doing = {w.lower() for w in lex.get("doing_verbs", [])}
+        self.action_nouns = {n.lower() for a in profile.actions for n in a.nouns}
         self.context: str | None = None
         self.referents: Mapping[str, str] = {}
 
@@ -535,7 +536,7 @@ class EventReader:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None:
                 continue
-            anchor = _date_anchor(span.root, trigger.token)
+            anchor = _date_anchor(span.root, trigger.token, self.action_nouns)
             if commander is not None and _held_by(span.root, commander):
                 anchor = commander  # "Smith's Nov. 4 order suspending ...", "Smith's order on Tuesday to ..."
             for when_clause in when_clauses:
@@ -601,10 +602,11 @@ def _going_to(verb: Token) -> bool:
     return verb.dep_ == "xcomp" and head.lemma_.lower() == "go" and head.tag_ == "VBG"
 
 
-def _date_anchor(root: Token, trigger: Token) -> Token | None:
+def _date_anchor(root: Token, trigger: Token, action_nouns: set[str]) -> Token | None:
     """The word a date attaches to: the first verb or the trigger above it; None when it belongs to
-    another noun first ("a September 9 report"). "X on Monday recalled" (the date hung on the subject
-    through its preposition) is the verb's."""
+    another noun first ("a September 9 report"), an action's noun included ("recalled X, after an earlier
+    recall on July 3", "after the sanctions on Friday"). "X on Monday recalled" (the date hung on the
+    subject through its preposition) is the verb's."""
     t = root
     for _ in range(6):
         if t.head.i == t.i:
@@ -614,6 +616,8 @@ def _date_anchor(root: Token, trigger: Token) -> Token | None:
             return t
         if t.lower_.rstrip(".") in DATE_WORDS:
             continue  # "Wednesday, Sept. 24": the weekday and the date are one expression
+        if t.pos_ == "NOUN" and _lemma_in(t, action_nouns):
+            return t  # another mention of the action, with a date of its own
         if t.pos_ in ("NOUN", "PROPN") and t.dep_ not in ("pobj", "advmod"):  # "summoned X home on Monday"
             if previous.dep_ == "prep" and t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX"):
                 return t.head
