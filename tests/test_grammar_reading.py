@@ -1080,3 +1080,19 @@ def test_cutting_aid_is_no_support_for_aid(extractor, sentence):
 def test_a_date_of_another_action_noun_does_not_date_the_verb(extractor, sentence):
     found = [e for e in events(extractor, sentence) if e.action == "recall ambassador"]
     assert found and all(e.event_date is None and not e.complete for e in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("Petro said his government would keep signing the extradition of traffickers.", "support"),
+        ("Petro has said he will sign no more extraditions to the United States.", "oppose"),
+    ],
+)
+def test_a_verb_carrying_out_the_topic_takes_a_stance_when_committed(extractor, sentence, stance):
+    read = {(p.actor, p.topic, p.stance, p.complete) for p in positions(extractor, sentence)}
+    assert read == {("Gustavo Petro", "extradition to the United States", stance, True)}
+
+
+def test_a_verb_carrying_out_the_topic_in_the_past_states_no_stance(extractor):
+    assert positions(extractor, "Petro signed the extradition of two traffickers on Monday.") == []

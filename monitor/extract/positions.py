@@ -74,6 +74,7 @@ class PositionReader:
         self.obliged_subject = {w.lower() for w in grammar.get("obliged_subject_verbs", [])}
         self.evaluative = {w.lower() for w in grammar.get("evaluative_verbs", [])}
         self.naming = {w.lower() for w in grammar.get("naming_verbs", [])}
+        self.doing_verbs = {w.lower() for w in grammar.get("doing_verbs", [])}
         self.referents: Mapping[str, str] = {}
         self.judged_wrong = {w.lower() for w in stance.get("judged_wrong", [])}
         self.judged_right = {w.lower() for w in stance.get("judged_right", [])}
@@ -231,6 +232,8 @@ class PositionReader:
                 judged = self._complement_polarity(t)
                 if judged:  # "called the strikes murder", "described the policy as a failure"
                     return t, judged * self._negation(t)
+                if t.lemma_.lower() in self.doing_verbs:
+                    return self._doing(t)  # "would keep signing extraditions": carrying the topic out
             if t.pos_ in ("NOUN", "PROPN") and link not in ("conj", "appos") and t.lemma_.lower() not in doing:
                 return None  # "a new approach to [the war on drugs]", "eradication goals": about something else
             if t.head.i == t.i:
