@@ -88,7 +88,17 @@ def test_open_intervals(reader):
     assert interval(q, q.value) == (0, 250_000)
 
 
-@pytest.mark.parametrize("prefix", ["", "about ", "nearly ", "more than ", "at least ", "up to ", "less than "])
+@pytest.mark.parametrize("written", ["just over 3,000 tonnes", "slightly more than 3,000 tonnes"])
+def test_just_over_is_a_little_above_not_open_above(reader, written):
+    """ "just over 3,000" is not 3,700: as "nearly" stays within 10% below, "just over" stays within 10% above."""
+    (q,) = reader.read(written)
+    low, high = interval(q, q.value)
+    assert low == 3_000 and 3_000 < high <= 3_300
+
+
+@pytest.mark.parametrize(
+    "prefix", ["", "about ", "nearly ", "just over ", "more than ", "at least ", "up to ", "less than "]
+)
 @given(number=st.integers(min_value=1, max_value=10**9))
 def test_interval_contains_the_written_value(reader, prefix, number):
     quantities = reader.read(f"It was {prefix}{number:,} hectares.")

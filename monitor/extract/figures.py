@@ -691,7 +691,7 @@ class FigureExtractor:
             return "level", 1  # "to 253,000", "from the 230,000 it measured"
         after_number = re.split(r"\d[\d.,]*", q.raw, maxsplit=1)[-1]  # "six more people", not "no more than 6"
         counted = [w.lower() for w in _WORD.findall(after_number)] + after[:1]
-        bounded = q.qualifier in ("more_than", "less_than", "up_to", "at_least")  # "no more than six"
+        bounded = q.qualifier in ("more_than", "just_over", "less_than", "up_to", "at_least")  # "no more than six"
         if not bounded and any(w in ("more", "additional", "extra", "further") for w in counted):
             return "change", 1  # "killed six more people": an increment, not the level
         if before and before[-1] == "by":

@@ -318,8 +318,8 @@ def interval(q: Quantity, signed_value: float) -> tuple[float, float]:
     Written precision: "391" means 390.5-391.5, and trailing zeros may be rounding or truncation
     ("2,600" could be 2,500-2,700; "400 million" 380-420), at least 0.5% either way. "about" widens a
     round number ("about 400 million") to 10% and any other to a step of its last digit written: "some
-    263,000" commits to the 3, so it is not 253,000. "nearly" means up to 10% below; "more than" and "at least" are open
-    above; "up to" open below.
+    263,000" commits to the 3, so it is not 253,000. "nearly" means up to 10% below and "just over" up to 10%
+    above; "more than" and "at least" are open above; "up to" open below.
     """
     v = signed_value
     mag = abs(v)
@@ -332,6 +332,8 @@ def interval(q: Quantity, signed_value: float) -> tuple[float, float]:
         tol = max(tol, 0.10 * mag if q.coarse else q.place)
     if q.qualifier == "nearly":
         return (v - max(0.10 * mag, tol), v) if v >= 0 else (v, v + max(0.10 * mag, tol))
+    if q.qualifier == "just_over":
+        return (v, v + max(0.10 * mag, tol)) if v >= 0 else (v - max(0.10 * mag, tol), v)
     if q.qualifier in ("more_than", "at_least"):
         return (v, math.inf) if v >= 0 else (-math.inf, v)
     if q.qualifier in ("up_to", "less_than"):
