@@ -1096,3 +1096,9 @@ def test_a_verb_carrying_out_the_topic_takes_a_stance_when_committed(extractor, 
 
 def test_a_verb_carrying_out_the_topic_in_the_past_states_no_stance(extractor):
     assert positions(extractor, "Petro signed the extradition of two traffickers on Monday.") == []
+
+
+def test_a_year_opening_the_sentence_dates_the_main_clause_wherever_the_parser_hangs_it(extractor):
+    sentence = "In 2022, the year he took office, U.S. assistance to Colombia came to roughly $520 million."
+    (f,) = figures(extractor, sentence)
+    assert (f.period, f.complete) == ("2022", True)

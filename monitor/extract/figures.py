@@ -267,6 +267,8 @@ class FigureExtractor:
         if span is None:
             return lambda _offset: True
         keep = g.clause_tokens(span.root) | g.reported_clause_of_adjunct(span.root, report_verbs)
+        if g.clause_of(span.root).dep_ == "ROOT":
+            keep |= g.fronted_time(doc)
         starts = {doc[i].idx: i for i in keep}
         token_at = {t.idx: t.i for t in doc}
 

@@ -248,6 +248,17 @@ _SUBCLAUSES = {"advcl", "ccomp", "parataxis", "relcl"}
 SHARED_BY_CONJUNCTS = {"nsubj", "nsubjpass", "prep", "npadvmod", "advmod"}
 
 
+def fronted_time(doc: Doc) -> set[int]:
+    """Indices of a time phrase that opens the sentence and is closed by a comma ("In 2022, ..."): it dates
+    the main clause, wherever the parser hung it ("In 2022, the year he took office, aid came to ...")."""
+    if len(doc) < 4 or doc[0].pos_ != "ADP" or doc[0].lower_ not in ("in", "during"):
+        return set()
+    year = doc[1]
+    if not (year.like_num and len(year.text) == 4 and year.text.isdigit()) or doc[2].text != ",":
+        return set()
+    return {0, 1}
+
+
 def clause_tokens(token: Token) -> set[int]:
     """Indices of the words of a token's own clause: its verb's subtree without the other clauses hung on
     it ("..., the largest since the series began in 2001"), plus the noun a relative clause describes."""
