@@ -1102,3 +1102,28 @@ def test_a_year_opening_the_sentence_dates_the_main_clause_wherever_the_parser_h
     sentence = "In 2022, the year he took office, U.S. assistance to Colombia came to roughly $520 million."
     (f,) = figures(extractor, sentence)
     assert (f.period, f.complete) == ("2022", True)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In Putumayo, coca cultivation fell 8% to 44,000 hectares in 2023.",
+        "Police in Buenaventura seized 14 tonnes of cocaine in 2024.",
+        "The navy seized 120 tonnes of cocaine in the Pacific in 2024.",
+    ],
+)
+def test_a_place_the_profile_does_not_know_scopes_the_figure_to_a_part(extractor, sentence):
+    found = figures(extractor, sentence)
+    assert found and all("scope-place" in f.gap_set and not f.complete for f in found)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Coca cultivation in Colombia reached 253,000 hectares in 2023.",
+        "In September, U.S. assistance to Colombia came to $410 million for fiscal year 2024.",
+    ],
+)
+def test_a_known_country_or_a_month_after_in_does_not_scope_the_figure(extractor, sentence):
+    (f,) = figures(extractor, sentence)
+    assert f.complete

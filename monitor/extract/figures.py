@@ -8,7 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from monitor.extract import grammar as g
-from monitor.extract.dates import PeriodReader
+from monitor.extract.dates import DATE_WORDS, PeriodReader
 from monitor.extract.numbers import Quantity, QuantityReader, interval
 from monitor.models import TO_DATE, Figure, FigureKind
 from monitor.profile import Metric, TopicProfile
@@ -603,13 +603,19 @@ class FigureExtractor:
         the places ("in X") attached to the number or its verb."""
         verb = g.clause_of(number)
         scoping = [*number.subtree, *number.head.children]
+        described: list[Token] = []  # the subject with what describes it ("coca grown inside parks")
         for t in verb.children:
             if t.dep_ in ("nsubj", "nsubjpass"):
-                scoping += list(t.subtree)  # "the crop in the province of X reached ..."
-            if t.dep_ == "prep" and t.lower_ in ("in", "across", "for", "inside", "within", "throughout"):
+                described += list(t.subtree)  # "the crop in the province of X reached ..."
+            if t.dep_ == "prep" and t.lower_ in _SCOPING_PREPOSITIONS:
                 scoping += list(t.subtree)
-        words = {t.lemma_.lower() for t in scoping if inside(t.idx)} | self._where_antecedents(verb)
+        scoping = [t for t in scoping if inside(t.idx)] + described
+        words = {t.lemma_.lower() for t in scoping} | self._where_antecedents(verb)
         gaps = []
+        if self._unknown_place(scoping) and not (metric is not None and metric.cumulative):
+            # "in Putumayo", "police in Buenaventura", "in the Pacific": a part (a tally of happenings is
+            # placed where they happen: "killed in strikes in the Caribbean")
+            gaps.append("scope-place")
         if any(v.lemma_.lower() in self.intentions for v in (verb, *g.governors(verb))) or self._names_goal(number):
             gaps.append("goal")  # "proposed to eradicate 30,000 hectares": a target or a forecast, not a count
         if words & self.scope_parts:
@@ -631,6 +637,20 @@ class FigureExtractor:
         if subject_lists:
             gaps.append("subject-list")
         return gaps
+
+    def _unknown_place(self, scoping: list[Token]) -> bool:
+        """A proper name after "in" ("in Putumayo", "in the Pacific") that the profile does not know as a
+        place: a region of the country, or somewhere else, is not the country the figure defaults to."""
+        for t in scoping:
+            if t.pos_ != "PROPN" or t.dep_ != "pobj" or t.head.lower_ not in _PLACE_PREPOSITIONS:
+                continue
+            name = g.phrase(t)
+            if any(w.like_num or w.lower_.rstrip(".") in DATE_WORDS for w in name):
+                continue  # "in September", "in FY2024": a time
+            keys = {m.key for m in self.profile.actor_index.find(name.text)}
+            if not keys:
+                return True
+        return False
 
     def _scopes_to_world(self, token: Token) -> bool:
         """ "global output", "production worldwide", "production in the world": a world word that modifies
@@ -818,6 +838,10 @@ class FigureExtractor:
         if metric and metric.subject:
             return metric.subject, ""
         return self.profile.story.default_subject, ""
+
+
+_SCOPING_PREPOSITIONS = {"in", "across", "for", "inside", "within", "throughout"}
+_PLACE_PREPOSITIONS = _SCOPING_PREPOSITIONS - {"for"}
 
 
 def _clause_text(doc: Doc, inside: Callable[[int], bool]) -> str:
