@@ -1127,3 +1127,27 @@ def test_a_place_the_profile_does_not_know_scopes_the_figure_to_a_part(extractor
 def test_a_known_country_or_a_month_after_in_does_not_scope_the_figure(extractor, sentence):
     (f,) = figures(extractor, sentence)
     assert f.complete
+
+
+def test_a_question_takes_no_position_and_reports_no_event(extractor):
+    claims = extractor.extract(
+        "Would Petro support forced eradication? Will the Treasury sanction Petro on Friday?", PUBLISHED
+    )
+    assert claims.positions == [] and claims.events == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Had eradication continued, coca would have fallen to 150,000 hectares in 2023.",
+        "Without the cuts, coca might have reached 300,000 hectares in 2023.",
+    ],
+)
+def test_what_would_have_happened_is_no_figure_of_what_did(extractor, sentence):
+    (f,) = figures(extractor, sentence)
+    assert "hypothetical" in f.gap_set and not f.complete
+
+
+def test_what_could_have_been_produced_is_the_measure_of_a_potential(extractor):
+    (f,) = figures(extractor, "Colombia's laboratories could have turned out 1,700 tonnes of cocaine in 2023.")
+    assert (f.metric, f.period, f.complete) == ("cocaine production", "2023", True)

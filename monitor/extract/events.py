@@ -82,6 +82,8 @@ class EventReader:
         `referents` whom a bare title ("the minister") stands for in this article."""
         self.context = context
         self.referents = referents or {}
+        if doc.text.rstrip().rstrip("\"'”’)").rstrip().endswith("?"):
+            return []  # "Will Smith sanction Jones on Friday?": a question reports no event
         out: list[EventMention] = []
         seen: set[tuple[str, str | None, str | None]] = set()
         for trigger in self._triggers(doc):

@@ -612,6 +612,8 @@ class FigureExtractor:
         scoping = [t for t in scoping if inside(t.idx)] + described
         words = {t.lemma_.lower() for t in scoping} | self._where_antecedents(verb)
         gaps = []
+        if _counterfactual(verb):
+            gaps.append("hypothetical")  # "coca would have fallen to 150,000 hectares": what did not happen
         if self._unknown_place(scoping) and not (metric is not None and metric.cumulative):
             # "in Putumayo", "police in Buenaventura", "in the Pacific": a part (a tally of happenings is
             # placed where they happen: "killed in strikes in the Caribbean")
@@ -842,6 +844,14 @@ class FigureExtractor:
 
 _SCOPING_PREPOSITIONS = {"in", "across", "for", "inside", "within", "throughout"}
 _PLACE_PREPOSITIONS = _SCOPING_PREPOSITIONS - {"for"}
+
+
+def _counterfactual(verb: Token) -> bool:
+    """ "would have fallen", "might have reached": what did not happen, or may have ("could have turned
+    out 1,700 tonnes" is the measure of a potential, a count)."""
+    aux = [c for c in verb.children if c.dep_ == "aux"]
+    modal = any(c.lower_ in ("would", "might", "'d") for c in aux)
+    return modal and any(c.lemma_ == "have" for c in aux) and verb.tag_ == "VBN"
 
 
 def _clause_text(doc: Doc, inside: Callable[[int], bool]) -> str:

@@ -88,6 +88,8 @@ class PositionReader:
         text = doc.text
         if not text.rstrip().endswith((".", "!", "?", '"', "'", ")")):
             return []  # a headline or section heading states no one's position
+        if _unquoted_end(text) == "?":
+            return []  # "Would Smith back spraying?": a question takes no position
         actor_spans = [(m.start, m.end) for m in self.profile.actor_index.find(text)]
         out: list[Position] = []
         seen: set[tuple[str, str]] = set()
@@ -345,6 +347,8 @@ class PositionReader:
         return -1 if negated else 1
 
     def _conditional(self, cue: Token) -> bool:
+        """A stance inside a condition ("if Smith backs X") is no position taken. What follows from a
+        condition is one ("prepared to resume spraying if that was what it took")."""
         for t in (cue, *g.governors(cue)):
             if any(c.dep_ == "mark" and c.lower_ in self.conditions for c in t.children):
                 return True
@@ -470,3 +474,8 @@ def _past_perfect(cue: Token) -> bool:
     """ "had backed": a stance the article places before the time it reports."""
     clause = g.clause_of(cue)
     return any(c.lower_ == "had" and c.dep_ == "aux" for c in clause.children) and clause.tag_ == "VBN"
+
+
+def _unquoted_end(text: str) -> str:
+    """The sentence's last mark, past closing quotes and brackets."""
+    return text.rstrip().rstrip("\"'”’)").rstrip()[-1:]
