@@ -1151,3 +1151,9 @@ def test_what_would_have_happened_is_no_figure_of_what_did(extractor, sentence):
 def test_what_could_have_been_produced_is_the_measure_of_a_potential(extractor):
     (f,) = figures(extractor, "Colombia's laboratories could have turned out 1,700 tonnes of cocaine in 2023.")
     assert (f.metric, f.period, f.complete) == ("cocaine production", "2023", True)
+
+
+def test_one_strikes_toll_is_not_the_running_tally_for_a_so_far_elsewhere(extractor):
+    found = figures(extractor, "A strike last week killed 14 people on four boats, the deadliest single day so far.")
+    (deaths,) = [f for f in found if f.metric == "deaths in U.S. strikes"]
+    assert "scope-one-event" in deaths.gap_set and not deaths.complete

@@ -632,13 +632,31 @@ class FigureExtractor:
         if (
             metric is not None
             and metric.cumulative
-            and (kind == "change" or not any(m in text for m in self.tally_markers))
+            and (
+                kind == "change"
+                or not any(m in text for m in self.tally_markers)
+                or self._done_by_one(verb, metric, doc, inside)
+            )
         ):
             gaps.append("scope-one-event")  # one strike's toll, or "six more": not the running tally
         subject_lists = [t for t in doc if inside(t.idx) and t.dep_ in ("nsubj", "nsubjpass") and t.conjuncts]
         if subject_lists:
             gaps.append("subject-list")
         return gaps
+
+    @staticmethod
+    def _done_by_one(verb: Token, metric: Metric, doc: Doc, inside: Callable[[int], bool]) -> bool:
+        """ "A strike last week killed 14 people, the deadliest day so far": one happening of the metric
+        is the subject, and no toll or total is named, so a "so far" elsewhere does not make it the tally."""
+        if any(t.lemma_.lower() in _TALLY_NOUNS for t in doc if inside(t.idx)):
+            return False
+        words = {p.lower() for p in metric.phrasings}
+        return any(
+            s.tag_ == "NN"
+            and s.lemma_.lower() in words
+            and any(d.lower_ in _ONE for d in s.children if d.dep_ in ("det", "nummod"))
+            for s in g.children(verb, "nsubj")
+        )
 
     def _unknown_place(self, scoping: list[Token]) -> bool:
         """A proper name after "in" ("in Putumayo", "in the Pacific") that the profile does not know as a
@@ -843,6 +861,8 @@ class FigureExtractor:
 
 
 _SCOPING_PREPOSITIONS = {"in", "across", "for", "inside", "within", "throughout"}
+_TALLY_NOUNS = {"toll", "total", "tally", "number", "count"}
+_ONE = {"a", "an", "one", "the", "this", "that", "each"}
 _PLACE_PREPOSITIONS = _SCOPING_PREPOSITIONS - {"for"}
 
 
