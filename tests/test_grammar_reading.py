@@ -1157,3 +1157,21 @@ def test_one_strikes_toll_is_not_the_running_tally_for_a_so_far_elsewhere(extrac
     found = figures(extractor, "A strike last week killed 14 people on four boats, the deadliest single day so far.")
     (deaths,) = [f for f in found if f.metric == "deaths in U.S. strikes"]
     assert "scope-one-event" in deaths.gap_set and not deaths.complete
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Each hectare now yields 10.5 kilograms of cocaine a year, up from 7.8 kilograms in 2021.",
+        "Colombia produced 6.2 kilograms of cocaine per hectare of coca in 2021.",
+    ],
+)
+def test_a_measure_for_each_unit_is_a_rate_not_the_total(extractor, sentence):
+    found = figures(extractor, sentence)
+    assert found and all("scope-rate" in f.gap_set and not f.complete for f in found)
+
+
+def test_a_goal_of_doing_is_a_target_not_a_count(extractor):
+    found = figures(extractor, "The government set a goal of eradicating 50,000 hectares of coca in 2023.")
+    (goal,) = [f for f in found if f.raw.startswith("50,000")]
+    assert "goal" in goal.gap_set and not goal.complete

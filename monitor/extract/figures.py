@@ -614,6 +614,8 @@ class FigureExtractor:
         gaps = []
         if _counterfactual(verb):
             gaps.append("hypothetical")  # "coca would have fallen to 150,000 hectares": what did not happen
+        if self._per_unit(verb, doc, inside):
+            gaps.append("scope-rate")  # "each hectare yields 10.5 kilograms": a yield, not the total
         if self._unknown_place(scoping) and not (metric is not None and metric.cumulative):
             # "in Putumayo", "police in Buenaventura", "in the Pacific": a part (a tally of happenings is
             # placed where they happen: "killed in strikes in the Caribbean")
@@ -656,6 +658,21 @@ class FigureExtractor:
             and s.lemma_.lower() in words
             and any(d.lower_ in _ONE for d in s.children if d.dep_ in ("det", "nummod"))
             for s in g.children(verb, "nsubj")
+        )
+
+    def _per_unit(self, verb: Token, doc: Doc, inside: Callable[[int], bool]) -> bool:
+        """A measure for each unit of something ("each hectare yields", "6.2 kilograms per hectare"); "per
+        year" is a period, read elsewhere."""
+        if any(
+            d.lower_ in ("each", "every") and d.dep_ == "det" for s in g.children(verb, "nsubj") for d in s.children
+        ):
+            return True
+        return any(
+            t.lower_ == "per"
+            and inside(t.idx)
+            and t.i + 1 < len(doc)
+            and doc[t.i + 1].lemma_.lower() not in _TIME_UNITS
+            for t in doc
         )
 
     def _unknown_place(self, scoping: list[Token]) -> bool:
@@ -712,10 +729,12 @@ class FigureExtractor:
         return words
 
     def _names_goal(self, number: Token) -> bool:
-        """The number's own noun phrase is a target ("a 30,000-hectare goal", "a goal of 30,000 hectares")."""
+        """The number's own noun phrase is a target ("a 30,000-hectare goal", "a goal of 30,000 hectares",
+        "a goal of eradicating 50,000 hectares")."""
         t = number
         for _ in range(4):
-            if t.dep_ not in ("nummod", "compound", "amod", "npadvmod", "pobj", "prep", "quantmod") or t.head.i == t.i:
+            links = ("nummod", "compound", "amod", "npadvmod", "pobj", "prep", "quantmod", "dobj", "pcomp")
+            if t.dep_ not in links or t.head.i == t.i:
                 return False
             t = t.head
             if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() in self.goal_nouns:
@@ -861,6 +880,7 @@ class FigureExtractor:
 
 
 _SCOPING_PREPOSITIONS = {"in", "across", "for", "inside", "within", "throughout"}
+_TIME_UNITS = {"year", "annum", "month", "week", "day", "quarter", "cent"}  # and "per cent"
 _TALLY_NOUNS = {"toll", "total", "tally", "number", "count"}
 _ONE = {"a", "an", "one", "the", "this", "that", "each"}
 _PLACE_PREPOSITIONS = _SCOPING_PREPOSITIONS - {"for"}
