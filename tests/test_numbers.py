@@ -159,3 +159,13 @@ def test_a_round_number_in_words_is_as_round_as_in_digits(reader):
     (words,) = reader.read("about eighty people")
     (digits,) = reader.read("about 80 people")
     assert interval(words, words.value) == interval(digits, digits.value) == (72.0, 88.0)
+
+
+def test_a_list_of_yearly_figures_writes_the_unit_once(reader):
+    found = reader.read("Colombia seized 884 tonnes of cocaine in 2022, 654 in 2023.")
+    assert [(q.value, q.unit) for q in found] == [(884, "tonnes"), (654, "tonnes")]
+
+
+def test_a_year_after_a_comma_is_no_figure_of_the_list(reader):
+    found = reader.read("Police seized 12 tonnes in 2023, 2024 being a quieter year.")
+    assert [(q.value, q.unit) for q in found] == [(12, "tonnes")]
