@@ -1175,3 +1175,9 @@ def test_a_goal_of_doing_is_a_target_not_a_count(extractor):
     found = figures(extractor, "The government set a goal of eradicating 50,000 hectares of coca in 2023.")
     (goal,) = [f for f in found if f.raw.startswith("50,000")]
     assert "goal" in goal.gap_set and not goal.complete
+
+
+def test_a_participle_used_as_a_preposition_heads_no_clause_of_its_own(extractor):
+    found = figures(extractor, "Cocaine seizures have risen sharply this year, following a record 884 tonnes in 2023.")
+    (record,) = [f for f in found if f.raw.startswith(("a record 884", "884"))]
+    assert (record.metric, record.period, record.complete) == ("cocaine seizures", "2023", True)

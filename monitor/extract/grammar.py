@@ -160,9 +160,10 @@ def _bare_title(token: Token) -> bool:
 
 
 def clause_of(token: Token) -> Token:
-    """The verb heading the clause a token belongs to (the token itself when it is a verb)."""
+    """The verb heading the clause a token belongs to (the token itself when it is a verb). A participle
+    used as a preposition ("rose, following a record 884 tonnes in 2023") heads no clause."""
     t = token
-    while t.pos_ not in ("VERB", "AUX") and t.head.i != t.i:
+    while (t.pos_ not in ("VERB", "AUX") or (t.dep_ == "prep" and t.i != token.i)) and t.head.i != t.i:
         t = t.head
     return t
 
