@@ -1181,3 +1181,20 @@ def test_a_participle_used_as_a_preposition_heads_no_clause_of_its_own(extractor
     found = figures(extractor, "Cocaine seizures have risen sharply this year, following a record 884 tonnes in 2023.")
     (record,) = [f for f in found if f.raw.startswith(("a record 884", "884"))]
     assert (record.metric, record.period, record.complete) == ("cocaine seizures", "2023", True)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On Wednesday, Petro responded to the U.S. decertification of Colombia.",
+        "Petro criticized on Tuesday the decertification of Colombia.",
+    ],
+)
+def test_a_verb_reacting_to_an_action_noun_does_not_date_the_action(extractor, sentence):
+    (e,) = events(extractor, sentence)
+    assert (e.action, e.event_date, e.complete) == ("decertify", None, False)
+
+
+def test_a_verb_doing_the_action_noun_dates_it(extractor):
+    (e,) = events(extractor, "The United States announced the decertification of Colombia on Monday.")
+    assert (e.action, e.event_date, e.complete) == ("decertify", date(2025, 9, 29), True)

@@ -68,6 +68,8 @@ class EventReader:
         self.command_nouns = {w.lower() for w in lex.get("command_nouns", [])}
         self.doing = {w.lower() for w in lex.get("doing_verbs", [])}
         self.action_nouns = {n.lower() for a in profile.actions for n in a.nouns}
+        occurring = {w.lower() for w in lex.get("occurring_verbs", [])}
+        self.dating_verbs = self.doing | self.commands | self.speech | occurring | self.restating
         self.context: str | None = None
         self.referents: Mapping[str, str] = {}
 
@@ -507,8 +509,11 @@ class EventReader:
         adjunct = t.pos_ not in ("VERB", "AUX") and self._in_adjunct(t)
         # "confirmed on Wednesday the suspension": a date before the action noun is the restating's
         restated = t.pos_ not in ("VERB", "AUX") and _lemma_in(g.clause_of(t), self.restating)
-        own = {t.i} if adjunct else {t.i, g.clause_of(t).i}
-        if t.pos_ not in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX"):
+        # "responded on Wednesday to the decertification": a verb that reacts to the action noun, rather
+        # than doing, ordering, announcing it or telling that it came, has a date of its own
+        reacted = t.pos_ not in ("VERB", "AUX") and not _lemma_in(g.clause_of(t), self.dating_verbs)
+        own = {t.i} if adjunct or reacted else {t.i, g.clause_of(t).i}
+        if t.pos_ not in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX") and not reacted:
             own.add(t.head.i)
         commander = self._commander(t) if t.pos_ in ("VERB", "AUX") else None
         if commander is not None:
