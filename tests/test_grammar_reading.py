@@ -1198,3 +1198,13 @@ def test_a_verb_reacting_to_an_action_noun_does_not_date_the_action(extractor, s
 def test_a_verb_doing_the_action_noun_dates_it(extractor):
     (e,) = events(extractor, "The United States announced the decertification of Colombia on Monday.")
     assert (e.action, e.event_date, e.complete) == ("decertify", date(2025, 9, 29), True)
+
+
+def test_the_year_of_the_report_is_not_the_year_of_its_figure(extractor):
+    (f,) = figures(extractor, "Last year's UN report showed coca cultivation at 253,000 hectares.")
+    assert (f.period, f.complete) == (None, False)
+
+
+def test_the_year_of_what_is_measured_is_its_figures_year(extractor):
+    (f,) = figures(extractor, "Last year's coca cultivation reached 253,000 hectares.")
+    assert (f.period, f.complete) == ("2024", True)

@@ -94,6 +94,8 @@ class FigureExtractor:
         self.level_markers = {w.lower() for w in profile.lexicon.change.get("level_markers", [])}
         self.base_prepositions = {w.lower() for w in profile.lexicon.change.get("base_prepositions", [])}
         self.estimate_nouns = {w.lower() for w in profile.lexicon.change.get("estimate_nouns", [])}
+        documents = {w.lower() for w in profile.lexicon.change.get("document_nouns", [])}
+        self.document_nouns = self.estimate_nouns | documents
         self.comparative_up = {w.lower() for w in profile.lexicon.change.get("comparative_up", [])}
         self.comparative_down = {w.lower() for w in profile.lexicon.change.get("comparative_down", [])}
         self.comparatives = self.comparative_up | self.comparative_down
@@ -455,6 +457,12 @@ class FigureExtractor:
         """A year that names another thing ("the 2016 peace accord", "the goal for 2025") is not the
         figure's period; a year of a time ("at the end of 2023") or of the number's own phrase is."""
         token = next((t for t in doc if t.idx == offset), None)
+        if token is not None and token.head.dep_ == "poss" and token.head.head.pos_ in ("NOUN", "PROPN"):
+            # "last year's report showed 253,000 hectares": the report's year ("last year's cultivation
+            # reached ..." is the year of what the clause measures)
+            owner = token.head.head
+            measured = number is not None and owner.dep_ in ("nsubj", "nsubjpass") and owner.head == g.clause_of(number)
+            return not measured or owner.lemma_.lower() in self.document_nouns
         if token is None or not token.like_num:
             return False
         if token.dep_ in ("compound", "nummod", "amod", "nmod", "poss") and token.head.pos_ in ("NOUN", "PROPN"):
