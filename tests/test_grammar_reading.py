@@ -1208,3 +1208,22 @@ def test_the_year_of_the_report_is_not_the_year_of_its_figure(extractor):
 def test_the_year_of_what_is_measured_is_its_figures_year(extractor):
     (f,) = figures(extractor, "Last year's coca cultivation reached 253,000 hectares.")
     assert (f.period, f.complete) == ("2024", True)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Spain seized 118 tonnes of cocaine in 2024.", "Guatemala extradited 50 people to the United States in 2024."],
+)
+def test_a_country_the_profile_does_not_know_doing_what_is_counted_is_not_the_default_country(extractor, sentence):
+    (f,) = figures(extractor, sentence)
+    assert "subject-unknown" in f.gap_set and not f.complete
+
+
+def test_aid_to_a_known_country_is_that_countrys(extractor):
+    (f,) = figures(extractor, "U.S. aid to Peru totaled $100 million in 2024.")
+    assert (f.subject, f.period, f.complete) == ("Peru", "2024", True)
+
+
+def test_a_source_that_counts_is_not_the_subject_of_the_count(extractor):
+    (f,) = figures(extractor, "Reuters counted 253,000 hectares of coca in 2023.")
+    assert (f.subject, f.complete) == ("Colombia", True)

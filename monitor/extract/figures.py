@@ -27,6 +27,7 @@ _BASE_YEAR = re.compile(
     r"(?P<year>(?:19|20)\d{2})\b(?!\s*(?:to|through|until|-|–)\b)",
     re.IGNORECASE,
 )
+_RECIPIENT_BEFORE = re.compile(r"\bto\s+(?:the\s+)?$", re.IGNORECASE)
 _SOURCE_BEFORE = re.compile(r"\b(?:officials|authorities|sources|diplomats|analysts|officers)\s+in\s+$", re.IGNORECASE)
 
 
@@ -590,13 +591,23 @@ class FigureExtractor:
             if t.lower_ in ("he", "she", "i", "we") or t.lemma_.lower() in self.persons:
                 return None, "subject-person"  # "a farmer grows three hectares": not the country's figure
             span = g.phrase(t)
-            keys = {m.key for m in self.profile.actor_index.find(span.text)} & self.places
+            named = {m.key for m in self.profile.actor_index.find(span.text)}
+            if not named and t.pos_ == "PROPN" and metric is not None and self._does_metric(t.head, metric):
+                return None, "subject-unknown"  # "Spain seized 118 tonnes": not the default country
+            keys = named & self.places
             keys -= counterparts
             if len(keys) == 1:
                 return keys.pop(), ""
             if len(keys) > 1:
                 return None, "subject-ambiguous"
         return None, ""
+
+    @staticmethod
+    def _does_metric(verb: Token, metric: Metric) -> bool:
+        """Whether the verb does what the metric counts ("seized", "extradited"), so its subject is whose
+        figure it is; a verb that measures or reports ("Reuters counted") has a source for subject."""
+        words = {w.lower() for w in metric.verbs} | {p.lower() for p in metric.phrasings if " " not in p}
+        return verb.lemma_.lower() in words or verb.lower_ in words
 
     @staticmethod
     def _token_at(doc: Doc, q: Quantity) -> Token:
@@ -873,6 +884,7 @@ class FigureExtractor:
                 continue
             marked = (
                 _PREPOSITION_BEFORE.search(before) is not None
+                or (bool(counterparts) and _RECIPIENT_BEFORE.search(before) is not None)  # "aid to Peru"
                 or sentence[m.end : m.end + 2] == "'s"
                 or m.text.endswith(("an", "ian"))
             )
