@@ -1227,3 +1227,25 @@ def test_aid_to_a_known_country_is_that_countrys(extractor):
 def test_a_source_that_counts_is_not_the_subject_of_the_count(extractor):
     (f,) = figures(extractor, "Reuters counted 253,000 hectares of coca in 2023.")
     assert (f.subject, f.complete) == ("Colombia", True)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Petro's critics support aerial fumigation.", "Petro's allies in Congress oppose extradition."]
+)
+def test_people_of_an_actor_are_not_the_actor(extractor, sentence):
+    assert not [p for p in positions(extractor, sentence) if p.actor == "Gustavo Petro"]
+
+
+def test_the_visas_of_an_actors_aides_are_not_the_actors(extractor):
+    (e,) = events(extractor, "Washington revoked the visas of Petro's aides on Friday.")
+    assert (e.target, e.complete) == (None, False)
+
+
+def test_a_body_of_an_actor_speaks_for_the_actors_side(extractor):
+    read = [(p.actor, p.complete) for p in positions(extractor, "Petro's government opposes aerial fumigation.")]
+    assert read == [("Colombia", True)]
+
+
+def test_the_doings_of_an_actor_stand_for_the_actor(extractor):
+    found = events(extractor, "The United States decertified Colombia's anti-drug efforts on Monday.")
+    assert [(e.target, e.complete) for e in found] == [("Colombia", True)]

@@ -24,6 +24,13 @@ UNUSED_COMPONENTS = ["ner"]  # actors come from the profile, not from entity typ
 MAX_SENTENCE_CHARS = 600  # longer "sentences" are lists, tables or run-on text: not read for claims
 
 OBJECTS = {"dobj", "obj", "attr", "oprd"}
+# Nouns that stand for whoever owns them: bodies that act or speak for them ("Smith's government said"),
+# and their own doings ("decertified Ruritania's anti-drug efforts").
+STANDING_FOR = {"government", "administration", "office", "cabinet", "ministry", "team", "campaign", "party",
+                "spokesman", "spokeswoman", "spokesperson", "presidency", "executive", "forces", "army",
+                "military", "country", "nation", "state", "people", "officials", "authorities", "diplomats",
+                "embassy", "effort", "program", "programme", "policy", "strategy", "plan", "record",
+                "performance", "fight", "cooperation", "commitment", "action", "leadership"}  # fmt: skip
 CLAUSE_LINKS = {"ccomp", "xcomp", "advcl", "conj", "relcl", "acl", "parataxis", "pcomp"}
 # Modifiers that are not part of a noun phrase's own words when it is read as a name.
 _NP_STOP = {"relcl", "acl", "advcl", "appos", "punct", "cc", "conj", "prep", "parataxis"}
@@ -121,6 +128,8 @@ def named_actor(
     span = phrase(token)
     matches = actor_index.find(span.text)
     keys = {m.key for m in matches}
+    if len(keys) == 1 and _possessor_only(token, span, matches):
+        return None, "unknown"  # "Smith's critics", "Smith's son": people of Smith's, not Smith
     if len(keys) == 1:
         return keys.pop(), ""
     if not keys:
@@ -133,6 +142,16 @@ def named_actor(
         return None, "unknown"
     head = _at_head(token, span, matches)
     return (head, "") if head is not None else (None, "ambiguous")
+
+
+def _possessor_only(token: Token, span: Span, matches: list[PhraseMatch]) -> bool:
+    """Whether the one actor a phrase names is only the owner of a common noun at its head ("Smith's
+    critics"), where the head is no body that acts for them ("Smith's government", "Smith's office")."""
+    if token.pos_ != "NOUN" or _at_head(token, span, matches) is not None:
+        return False
+    if token.lemma_.lower() in STANDING_FOR:
+        return False
+    return any(c.dep_ == "poss" for c in token.children)
 
 
 def _named_at_head(actor_index: PhraseIndex, token: Token) -> str | None:
