@@ -1249,3 +1249,16 @@ def test_a_body_of_an_actor_speaks_for_the_actors_side(extractor):
 def test_the_doings_of_an_actor_stand_for_the_actor(extractor):
     found = events(extractor, "The United States decertified Colombia's anti-drug efforts on Monday.")
     assert [(e.target, e.complete) for e in found] == [("Colombia", True)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "historical"),
+    [
+        ("In 2019, Petro supported forced eradication.", True),
+        ("Since 2019, Petro has supported forced eradication.", False),
+        ("In 2025, Petro supported forced eradication.", False),
+    ],
+)
+def test_a_stance_dated_in_an_earlier_year_is_a_past_one(extractor, sentence, historical):
+    (p,) = positions(extractor, sentence)
+    assert (p.stance, p.historical) == ("support", historical)

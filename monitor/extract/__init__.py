@@ -68,7 +68,7 @@ class ClaimExtractor:
             mentioned.update(dict.fromkeys(m.key for m in mentions))
             if doc is not None and doc.has_annotation("DEP"):
                 referents = self.actors.referents(mentioned)
-                claims.positions.extend(self.positions.read(doc, context, referents))
+                claims.positions.extend(self.positions.read(doc, context, referents, published))
                 claims.events.extend(self.events.read(doc, find_dates(sentence, published), context, referents))
             subject = self.actors.subject(sentence, mentions, context, doc)
             context = None if subject == SOMEONE_ELSE else (subject or context)

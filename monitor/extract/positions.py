@@ -14,6 +14,7 @@ topic; only complete positions are compared.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import TYPE_CHECKING
 
 from monitor.extract import grammar as g
@@ -81,9 +82,15 @@ class PositionReader:
         self.carriers = {w.lower() for w in grammar.get("carrier_nouns", [])}
         self._doings = {t.name: frozenset(v.lower() for v in t.verbs) for t in profile.topics}
 
-    def read(self, doc: Doc, context: str | None, referents: Mapping[str, str] | None = None) -> list[Position]:
+    def read(
+        self,
+        doc: Doc,
+        context: str | None,
+        referents: Mapping[str, str] | None = None,
+        published: date | None = None,
+    ) -> list[Position]:
         """The positions of one sentence; `context` is who the text was just about, `referents` whom a
-        bare title ("the minister") stands for in this article."""
+        bare title ("the minister") stands for in this article, `published` when the article appeared."""
         self.referents = referents or {}
         text = doc.text
         if not text.rstrip().endswith((".", "!", "?", '"', "'", ")")):
@@ -119,7 +126,9 @@ class PositionReader:
                 continue
             seen.add((holder, topic_key))
             is_change = self._reports_change(cue, text)
-            historical = not is_change and (bool(self.historical.find(text)) or _past_perfect(cue))
+            historical = not is_change and (
+                bool(self.historical.find(text)) or _past_perfect(cue) or _in_an_earlier_year(cue, published)
+            )
             stance: Stance = "support" if polarity > 0 else "oppose"
             out.append(
                 Position(
@@ -479,3 +488,16 @@ def _past_perfect(cue: Token) -> bool:
 def _unquoted_end(text: str) -> str:
     """The sentence's last mark, past closing quotes and brackets."""
     return text.rstrip().rstrip("\"'”’)").rstrip()[-1:]
+
+
+def _in_an_earlier_year(cue: Token, published: date | None) -> bool:
+    """ "In 2019, Smith supported spraying": a stance dated in a year before the article's is a past one
+    ("since 2019" runs to now)."""
+    if published is None:
+        return False
+    clause = g.clause_of(cue)
+    for prep in (c for v in {cue, clause} for c in v.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
+        for year in g.children(prep, "pobj"):
+            if year.text.isdigit() and len(year.text) == 4 and int(year.text) < published.year:
+                return True
+    return False
