@@ -1262,3 +1262,13 @@ def test_the_doings_of_an_actor_stand_for_the_actor(extractor):
 def test_a_stance_dated_in_an_earlier_year_is_a_past_one(extractor, sentence, historical):
     (p,) = positions(extractor, sentence)
     assert (p.stance, p.historical) == ("support", historical)
+
+
+def test_a_stance_told_by_the_other_side_is_their_claim_not_the_holders_word(extractor):
+    (p,) = positions(extractor, "Rubio said Petro opposes counternarcotics cooperation with the United States.")
+    assert (p.actor, p.complete, p.gaps) == ("Gustavo Petro", False, "holder-reported")
+
+
+def test_a_stance_told_by_the_holders_own_side_is_the_holders(extractor):
+    (p,) = positions(extractor, "Benedetti said Petro would not extradite the commanders.")
+    assert (p.actor, p.stance, p.complete) == ("Gustavo Petro", "oppose", True)

@@ -379,7 +379,18 @@ class PositionReader:
         speaker, speaker_gap = self._speaker(cue, context)
         if speaker is not None and not speaker_gap and self._speaks_for(speaker, named):
             return speaker, ""  # "the minister said the country would not buy ...": the minister's stance
+        if speaker is not None and named is not None and not self._one_country(speaker, named):
+            return named, "holder-reported"  # "Jones said Smith wants to end X": Jones's claim, not Smith's word
         return named, gap
+
+    def _one_country(self, a: str, b: str) -> bool:
+        """Two actors of one country (a government, its ministers and its president)."""
+        actor_a, actor_b = self.profile.actor_by_name.get(a), self.profile.actor_by_name.get(b)
+        if actor_a is None or actor_b is None:
+            return a == b
+        country_a = actor_a.name if actor_a.kind == "government" else actor_a.country
+        country_b = actor_b.name if actor_b.kind == "government" else actor_b.country
+        return a == b or (country_a is not None and country_a == country_b)
 
     def _speaks_for(self, speaker: str, subject: str | None) -> bool:
         """A speaker states the policy of their own side: the subject names no actor, or their government."""
