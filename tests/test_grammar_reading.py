@@ -1272,3 +1272,21 @@ def test_a_stance_told_by_the_other_side_is_their_claim_not_the_holders_word(ext
 def test_a_stance_told_by_the_holders_own_side_is_the_holders(extractor):
     (p,) = positions(extractor, "Benedetti said Petro would not extradite the commanders.")
     assert (p.actor, p.stance, p.complete) == ("Gustavo Petro", "oppose", True)
+
+
+def test_a_share_of_a_whole_is_a_part_and_the_whole_keeps_its_own_place(extractor):
+    found = figures(extractor, "About 60,000 of the 253,000 hectares of coca in 2023 were in Nariño.")
+    whole = [f for f in found if f.raw.startswith("253,000")]
+    assert [(f.subject, f.period, f.complete) for f in whole] == [("Colombia", "2023", True)]
+    found = figures(
+        extractor, "Of the $413 million in U.S. aid in 2024, $180 million went to counternarcotics programs."
+    )
+    (part,) = [f for f in found if "180" in f.raw]
+    assert "scope-part" in part.gap_set and not part.complete
+
+
+def test_a_number_inside_a_modifier_of_an_of_phrase_makes_no_part(extractor):
+    found = figures(
+        extractor, "Colombia's coca cultivation area was 253,000 hectares of coca valued at 2 billion dollars in 2023."
+    )
+    assert not any("scope-part" in f.gap_set for f in found)

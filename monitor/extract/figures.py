@@ -231,7 +231,13 @@ class FigureExtractor:
             grammatical, subject_gap = self._grammatical_subject(doc, number, inside, metric)
             subject = grammatical or self.profile.story.default_subject
             if grammatical is None and not subject_gap:
-                subject, subject_gap = self._subject(sentence, q, [a for a in all_actors if inside(a.start)], metric)
+                whole = _whole_phrase(token) if token is not None else None
+                placed = inside
+                if whole is not None and token is not None:  # "of the 253,000 hectares, 60,000 were in X"
+                    placed = self._without(inside, {t.idx for t in token.doc if t.i not in whole})
+                subject, subject_gap = self._subject(sentence, q, [a for a in all_actors if placed(a.start)], metric)
+            if token is not None and _is_part(token):
+                gaps.append("scope-part")  # "$180 million of the $413 million": a share, not the total
             if subject_gap:
                 gaps.append(subject_gap)
             if doc is not None and token is not None:
@@ -904,6 +910,50 @@ _TIME_UNITS = {"year", "annum", "month", "week", "day", "quarter", "cent"}  # an
 _TALLY_NOUNS = {"toll", "total", "tally", "number", "count"}
 _ONE = {"a", "an", "one", "the", "this", "that", "each"}
 _PLACE_PREPOSITIONS = _SCOPING_PREPOSITIONS - {"for"}
+
+
+def _numbers_in(token: Token) -> bool:
+    """Whether an "of" phrase (or a clause's subject or object) is itself a quantity: "of the 253,000
+    hectares", not "of cocaine valued at $388 million" nor "of the cocaine seized in 2024"."""
+    heads = [token] if token.dep_ != "prep" else [c for c in token.children if c.dep_ == "pobj"]
+    return any(
+        h.like_num or any(c.dep_ in ("nummod", "compound", "quantmod") and c.like_num for c in h.children)
+        for h in heads
+    )
+
+
+def _whole_phrase(token: Token) -> set[int] | None:
+    """The words of the "of the N ..." phrase holding a number that is the whole another number is part
+    of ("60,000 of the 253,000 hectares", "Of the $413 million ..., $180 million went to ...")."""
+    t = token
+    for _ in range(3):
+        if t.dep_ == "pobj" and t.head.lower_ == "of":
+            prep, head = t.head, t.head.head
+            parted = head.like_num or (
+                head.pos_ in ("VERB", "AUX")
+                and any(
+                    c.i > prep.i and c.dep_ in ("nsubj", "nsubjpass", "dobj") and _numbers_in(c) for c in head.children
+                )
+            )
+            return {w.i for w in prep.subtree} if parted else None
+        if t.head.i == t.i:
+            return None
+        t = t.head
+    return None
+
+
+def _is_part(token: Token) -> bool:
+    """Whether a number is a part of a whole another number gives: it owns "of the N ..." ("60,000 of the
+    253,000 hectares"), or its clause opens with one ("Of the $413 million, $180 million went ...")."""
+    if any(c.dep_ == "prep" and c.lower_ == "of" and _numbers_in(c) for c in token.children):
+        return True
+    phrase = token
+    while phrase.dep_ in ("nummod", "compound", "quantmod") and phrase.head.i != phrase.i:
+        phrase = phrase.head
+    if phrase.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+        return False
+    verb = phrase.head
+    return any(c.dep_ == "prep" and c.lower_ == "of" and c.i < phrase.i and _numbers_in(c) for c in verb.children)
 
 
 def _counterfactual(verb: Token) -> bool:
