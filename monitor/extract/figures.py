@@ -917,9 +917,14 @@ def _numbers_in(token: Token) -> bool:
     hectares", not "of cocaine valued at $388 million" nor "of the cocaine seized in 2024"."""
     heads = [token] if token.dep_ != "prep" else [c for c in token.children if c.dep_ == "pobj"]
     return any(
-        h.like_num or any(c.dep_ in ("nummod", "compound", "quantmod") and c.like_num for c in h.children)
+        _quantity_word(h) or any(c.dep_ in ("nummod", "compound", "quantmod") and _quantity_word(c) for c in h.children)
         for h in heads
     )
+
+
+def _quantity_word(token: Token) -> bool:
+    """A number that counts, not a year ("the 170,000 hectares of 2020")."""
+    return token.like_num and not (token.text.isdigit() and len(token.text) == 4 and token.text[:2] in ("19", "20"))
 
 
 def _whole_phrase(token: Token) -> set[int] | None:
@@ -929,7 +934,7 @@ def _whole_phrase(token: Token) -> set[int] | None:
     for _ in range(3):
         if t.dep_ == "pobj" and t.head.lower_ == "of":
             prep, head = t.head, t.head.head
-            parted = head.like_num or (
+            parted = _quantity_word(head) or (
                 head.pos_ in ("VERB", "AUX")
                 and any(
                     c.i > prep.i and c.dep_ in ("nsubj", "nsubjpass", "dobj") and _numbers_in(c) for c in head.children
