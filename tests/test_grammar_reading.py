@@ -1290,3 +1290,15 @@ def test_a_number_inside_a_modifier_of_an_of_phrase_makes_no_part(extractor):
         extractor, "Colombia's coca cultivation area was 253,000 hectares of coca valued at 2 billion dollars in 2023."
     )
     assert not any("scope-part" in f.gap_set for f in found)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Coca cultivation rose 3% in 2024, after a 10% jump in 2023.",
+        "Coca cultivation rose 3% in 2024, after a 10% rise the year before.",
+    ],
+)
+def test_an_earlier_change_named_beside_a_change_keeps_its_own_year(extractor, sentence):
+    found = {(f.raw, f.period, f.complete) for f in figures(extractor, sentence)}
+    assert found == {("3%", "2023-2024", True), ("10%", "2022-2023", True)}

@@ -378,9 +378,13 @@ class FigureExtractor:
         return self.periods.period_near(sentence, prep.idx, prep.idx + 1, published, words.__contains__) is not None
 
     def _phrase_of(self, number: Token) -> Token:
-        """The head of the number's own phrase: the change noun of "increases of 13% in 2022", else itself."""
+        """The head of the number's own phrase: the change noun of "increases of 13% in 2022" or of "after a
+        10% jump in 2023", else itself."""
         if number.dep_ == "pobj" and number.head.lower_ == "of" and self._is_change_noun(number.head.head):
             return number.head.head
+        t = number.head if number.dep_ == "nummod" and number.head.lower_ in ("%", "percent") else number
+        if t.dep_ in ("compound", "nummod", "amod") and self._is_change_noun(t.head):
+            return t.head
         return number
 
     def _compared_elsewhere(self, number: Token, numbers: set[int]) -> set[int]:
