@@ -1302,3 +1302,21 @@ def test_a_number_inside_a_modifier_of_an_of_phrase_makes_no_part(extractor):
 def test_an_earlier_change_named_beside_a_change_keeps_its_own_year(extractor, sentence):
     found = {(f.raw, f.period, f.complete) for f in figures(extractor, sentence)}
     assert found == {("3%", "2023-2024", True), ("10%", "2022-2023", True)}
+
+
+def test_a_figure_of_the_country_named_before_is_not_the_default_countrys(extractor):
+    text = (
+        "Peru's coca crop shrank 2% in 2024, according to the Peruvian agency. Production there fell 4% in 2024. "
+        "The country also seized 40 tonnes of cocaine in 2024."
+    )
+    found = [f for f in extractor.extract(text, PUBLISHED).figures if f.metric_known]
+    peru = [f for f in found if f.subject == "Peru"]
+    others = [f for f in found if f.subject != "Peru"]
+    assert [f.complete for f in peru] == [True]
+    assert others and not any(f.complete for f in others)
+
+
+def test_the_country_after_the_default_country_is_the_default_country(extractor):
+    text = "Colombia's coca crop grew 3% in 2024. The country also seized 900 tonnes of cocaine in 2024."
+    found = [f for f in extractor.extract(text, PUBLISHED).figures if f.metric_known]
+    assert [(f.subject, f.complete) for f in found] == [("Colombia", True), ("Colombia", True)]

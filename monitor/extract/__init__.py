@@ -63,7 +63,7 @@ class ClaimExtractor:
         mentioned: dict[str, None] = {}  # the actors named so far, in order
         for sentence in sentences:
             doc = parsed.get(sentence)
-            figures.append(self.figures.extract(sentence, published, doc, quantities[sentence]))
+            figures.append(self.figures.extract(sentence, published, doc, quantities[sentence], context))
             mentions = self.actors.mentions(sentence)
             mentioned.update(dict.fromkeys(m.key for m in mentions))
             if doc is not None and doc.has_annotation("DEP"):

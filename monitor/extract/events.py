@@ -509,7 +509,7 @@ class EventReader:
         adjunct = t.pos_ not in ("VERB", "AUX") and self._in_adjunct(t)
         # "confirmed on Wednesday the suspension": a date before the action noun is the restating's
         restated = t.pos_ not in ("VERB", "AUX") and _lemma_in(g.clause_of(t), self.restating)
-        # "responded on Wednesday to the decertification": a verb that reacts to the action noun, rather
+        # "responded on Wednesday to the embargo": a verb that reacts to the action noun, rather
         # than doing, ordering, announcing it or telling that it came, has a date of its own
         reacted = t.pos_ not in ("VERB", "AUX") and not _lemma_in(g.clause_of(t), self.dating_verbs)
         own = {t.i} if adjunct or reacted else {t.i, g.clause_of(t).i}

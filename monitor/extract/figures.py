@@ -114,6 +114,7 @@ class FigureExtractor:
         self.report_verbs = {w.lower() for w in grammar.get("report_verbs", [])}
         self.partial_periods = {w.lower() for w in grammar.get("partial_periods", [])}
         self.level_verbs = {w.lower() for w in grammar.get("level_verbs", [])}
+        self.context: str | None = None
 
     def extract(
         self,
@@ -121,9 +122,12 @@ class FigureExtractor:
         published: date | None,
         doc: Doc | None = None,
         quantities: list[Quantity] | None = None,
+        context: str | None = None,
     ) -> list[Figure]:
         """The figures of a sentence (its `quantities` when already read); with its parse, each number's
-        metric, subject and period are read from its own clause, and what cannot be read there is a gap."""
+        metric, subject and period are read from its own clause, and what cannot be read there is a gap.
+        `context` is who the text was just about: "the country" or "its" then means them."""
+        self.context = context
         all_metrics = self.profile.metric_index.find(sentence)
         all_actors = self.profile.actor_index.find(sentence)
         verb_metrics = self._metric_verbs(doc)
@@ -600,6 +604,8 @@ class FigureExtractor:
                 continue
             if t.lower_ in ("he", "she", "i", "we") or t.lemma_.lower() in self.persons:
                 return None, "subject-person"  # "a farmer grows three hectares": not the country's figure
+            if self._refers_back(t) and self.context in self.places - counterparts - {self._default}:
+                return None, "subject-reference"  # "Peru's crop shrank. The country also seized 40 tonnes"
             span = g.phrase(t)
             named = {m.key for m in self.profile.actor_index.find(span.text)}
             if not named and t.pos_ == "PROPN" and metric is not None and self._does_metric(t.head, metric):
@@ -611,6 +617,21 @@ class FigureExtractor:
             if len(keys) > 1:
                 return None, "subject-ambiguous"
         return None, ""
+
+    @property
+    def _default(self) -> str:
+        return self.profile.story.default_subject
+
+    @staticmethod
+    def _refers_back(subject: Token) -> bool:
+        """A subject that stands for a place named before: "it", "the country", "its eradication teams"."""
+        if subject.lower_ in ("it", "they"):
+            return True
+        if subject.lemma_.lower() in ("country", "nation", "government") and any(
+            d.lower_ in ("the", "this", "that") for d in subject.children if d.dep_ == "det"
+        ):
+            return True
+        return any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in subject.children)
 
     @staticmethod
     def _does_metric(verb: Token, metric: Metric) -> bool:
@@ -632,7 +653,7 @@ class FigureExtractor:
         the places ("in X") attached to the number or its verb."""
         verb = g.clause_of(number)
         scoping = [*number.subtree, *number.head.children]
-        described: list[Token] = []  # the subject with what describes it ("coca grown inside parks")
+        described: list[Token] = []  # the subject with what describes it ("wheat grown inside parks")
         for t in verb.children:
             if t.dep_ in ("nsubj", "nsubjpass"):
                 described += list(t.subtree)  # "the crop in the province of X reached ..."
@@ -642,7 +663,7 @@ class FigureExtractor:
         words = {t.lemma_.lower() for t in scoping} | self._where_antecedents(verb)
         gaps = []
         if _counterfactual(verb):
-            gaps.append("hypothetical")  # "coca would have fallen to 150,000 hectares": what did not happen
+            gaps.append("hypothetical")  # "wheat would have fallen to 150,000 hectares": what did not happen
         if self._per_unit(verb, doc, inside):
             gaps.append("scope-rate")  # "each hectare yields 10.5 kilograms": a yield, not the total
         if self._unknown_place(scoping) and not (metric is not None and metric.cumulative):
@@ -918,7 +939,7 @@ _PLACE_PREPOSITIONS = _SCOPING_PREPOSITIONS - {"for"}
 
 def _numbers_in(token: Token) -> bool:
     """Whether an "of" phrase (or a clause's subject or object) is itself a quantity: "of the 253,000
-    hectares", not "of cocaine valued at $388 million" nor "of the cocaine seized in 2024"."""
+    hectares", not "of wheat valued at $388 million" nor "of the wheat sold in 2024"."""
     heads = [token] if token.dep_ != "prep" else [c for c in token.children if c.dep_ == "pobj"]
     return any(
         _quantity_word(h) or any(c.dep_ in ("nummod", "compound", "quantmod") and _quantity_word(c) for c in h.children)

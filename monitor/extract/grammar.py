@@ -25,7 +25,7 @@ MAX_SENTENCE_CHARS = 600  # longer "sentences" are lists, tables or run-on text:
 
 OBJECTS = {"dobj", "obj", "attr", "oprd"}
 # Nouns that stand for whoever owns them: bodies that act or speak for them ("Smith's government said"),
-# and their own doings ("decertified Ruritania's anti-drug efforts").
+# and their own doings ("sanctioned Ruritania's anti-smuggling efforts").
 STANDING_FOR = {"government", "administration", "office", "cabinet", "ministry", "team", "campaign", "party",
                 "spokesman", "spokeswoman", "spokesperson", "presidency", "executive", "forces", "army",
                 "military", "country", "nation", "state", "people", "officials", "authorities", "diplomats",

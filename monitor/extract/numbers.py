@@ -65,7 +65,7 @@ _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
 _LINK = re.compile(r"\b(?:to|from|versus|vs\.?|compared with|compared to|against|and|with)\s+(?:about\s+|some\s+)?$")
-# A list of yearly figures with the unit written once: "884 tonnes of cocaine in 2022, 654 in 2023".
+# A list of yearly figures with the unit written once: "884 tonnes of wheat in 2022, 654 in 2023".
 _YEAR_THEN_COMMA = re.compile(r"^(?:\s+[\w-]+){0,4}\s+in\s+(?:19|20)\d\d\s*,\s*$")
 _IN_YEAR = re.compile(r"^\s*in\s+(?:19|20)\d\d\b")
 _NEXT_WORDS = re.compile(r"^\s*([A-Za-z][A-Za-z-]*)(?:\s+([A-Za-z][A-Za-z-]*))?")
@@ -283,7 +283,7 @@ class QuantityReader:
             if len(between.split()) <= 12 and _LINK.search(between):
                 return previous.unit, previous.noun
             if _YEAR_THEN_COMMA.match(between) and _IN_YEAR.match(after):
-                return previous.unit, previous.noun  # "884 tonnes of cocaine in 2022, 654 in 2023"
+                return previous.unit, previous.noun  # "884 tonnes of wheat in 2022, 654 in 2023"
             whole = _WHOLE_BEFORE.search(sentence[: previous.start])
             if whole is not None and len(between.split()) <= 15 and between.rstrip().endswith(","):
                 return previous.unit, previous.noun  # "of the 403 extraditions approved, 400 were carried out"
