@@ -62,25 +62,25 @@ def test_a_dated_report_is_compared_with_the_dated_event_not_filed_under_an_unda
     assert "October 24" in alert.prior_evidence and "October 17" in alert.new_evidence
 
 
-def read_article(profile, url: str, published: datetime, text: str) -> Article:
+ANNOUNCED_SUNDAY = "President Trump said on Sunday that the United States would stop all aid payments to Colombia."
+
+
+def read_pair(profile, first: tuple[str, datetime], second: tuple[str, datetime]) -> list[Article]:
+    """Two articles read by the extractor, as the pipeline reads them: one sentence each."""
     from monitor.extract import ClaimExtractor
 
-    events = ClaimExtractor(profile).extract(text, published.date()).events
-    return article(url, published, *events)
+    extractor = ClaimExtractor(profile)
+    return [
+        article(f"https://{host}.example/1", published, *extractor.extract(text, published.date()).events)
+        for host, (text, published) in zip("ab", (first, second), strict=True)
+    ]
 
 
 def test_an_action_announced_on_one_day_and_done_on_another_raises_no_alert(tmp_path: Path, profile):
-    announced = read_article(
+    announced, done = read_pair(
         profile,
-        "https://a.example/1",
-        datetime(2025, 10, 20, 9),
-        "President Trump said on Sunday that the United States would stop all aid payments to Colombia.",
-    )
-    done = read_article(
-        profile,
-        "https://b.example/2",
-        datetime(2025, 10, 23, 9),
-        "The United States halted aid to Colombia on Wednesday.",
+        (ANNOUNCED_SUNDAY, datetime(2025, 10, 20, 9)),
+        ("The United States halted aid to Colombia on Wednesday.", datetime(2025, 10, 23, 9)),
     )
     assert [e.announced for e in announced.events] == [True] and [e.announced for e in done.events] == [False]
     assert all(e.complete for e in announced.events + done.events)
@@ -92,19 +92,9 @@ def test_an_action_announced_on_one_day_and_done_on_another_raises_no_alert(tmp_
 
 
 def test_two_reports_of_one_announcement_on_different_days_raise_an_alert(tmp_path: Path, profile):
-    first = read_article(
-        profile,
-        "https://a.example/1",
-        datetime(2025, 10, 20, 9),
-        "President Trump said on Sunday that the United States would stop all aid payments to Colombia.",
-    )
-    second = read_article(
-        profile,
-        "https://b.example/2",
-        datetime(2025, 10, 22, 9),
-        "President Trump announced on Monday that the United States would stop all aid payments to Colombia.",
-    )
+    monday = ANNOUNCED_SUNDAY.replace("said on Sunday", "announced on Monday")
+    pair = read_pair(profile, (ANNOUNCED_SUNDAY, datetime(2025, 10, 20, 9)), (monday, datetime(2025, 10, 22, 9)))
     with Warehouse.open(tmp_path / "w.duckdb", profile) as wh:
-        results = wh.store_articles([(a, fingerprint(a.text)) for a in (first, second)])
+        results = wh.store_articles([(a, fingerprint(a.text)) for a in pair])
     (alert,) = results[1].alerts
     assert alert.kind == "event" and "both told as announced" in alert.explanation
