@@ -1320,3 +1320,12 @@ def test_the_country_after_the_default_country_is_the_default_country(extractor)
     text = "Colombia's coca crop grew 3% in 2024. The country also seized 900 tonnes of cocaine in 2024."
     found = [f for f in extractor.extract(text, PUBLISHED).figures if f.metric_known]
     assert [(f.subject, f.complete) for f in found] == [("Colombia", True), ("Colombia", True)]
+
+
+def test_a_stance_told_against_reports_to_the_contrary_is_news_of_a_change(extractor):
+    sentence = (
+        "Colombia said Thursday it would continue sharing intelligence with the US, claiming reports to the "
+        "contrary were the result of a misinterpretation."
+    )
+    (p,) = positions(extractor, sentence)
+    assert (p.stance, p.is_change) == ("support", True)
