@@ -1329,3 +1329,8 @@ def test_a_stance_told_against_reports_to_the_contrary_is_news_of_a_change(extra
     )
     (p,) = positions(extractor, sentence)
     assert (p.stance, p.is_change) == ("support", True)
+
+
+def test_an_action_noun_is_done_by_its_owner_and_dated_by_the_participle_doing_it(extractor):
+    (e,) = events(extractor, "The Treasury's sanctions on Petro, imposed on Thursday, froze his assets.")
+    assert (e.actor, e.target, e.event_date, e.complete) == ("U.S. Treasury", "Gustavo Petro", date(2025, 9, 25), True)

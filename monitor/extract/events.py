@@ -328,9 +328,9 @@ class EventReader:
         return self._noun_agent(t)
 
     def _noun_agent(self, noun: Token) -> tuple[str | None, str]:
-        """The doer named in a noun phrase: "French raid", "Paris's sanction of X", "by X"."""
+        """The doer named in a noun phrase: "French raid", "Paris's sanction of X" (or "on X"), "by X"."""
         has_patient = any(
-            c.dep_ == "prep" and c.lower_ in ("of", "against") and g.children(c, "pobj") for c in noun.children
+            c.dep_ == "prep" and c.lower_ in ("of", "against", "on") and g.children(c, "pobj") for c in noun.children
         )
         for c in noun.children:
             if c.dep_ == "poss" and has_patient:
@@ -515,6 +515,8 @@ class EventReader:
         own = {t.i} if adjunct or reacted else {t.i, g.clause_of(t).i}
         if t.pos_ not in ("VERB", "AUX") and t.head.pos_ in ("VERB", "AUX") and not reacted:
             own.add(t.head.i)
+        if t.pos_ not in ("VERB", "AUX"):  # "the sanctions on X, imposed on Thursday": the participle doing it
+            own |= {c.i for c in t.subtree if c.dep_ == "acl" and c.tag_ == "VBN" and _lemma_in(c, self.doing)}
         commander = self._commander(t) if t.pos_ in ("VERB", "AUX") else None
         if commander is not None:
             own.add(commander.i)  # "ordered on Tuesday that the forces stop sharing"
