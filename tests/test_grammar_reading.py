@@ -1334,3 +1334,9 @@ def test_a_stance_told_against_reports_to_the_contrary_is_news_of_a_change(extra
 def test_an_action_noun_is_done_by_its_owner_and_dated_by_the_participle_doing_it(extractor):
     (e,) = events(extractor, "The Treasury's sanctions on Petro, imposed on Thursday, froze his assets.")
     assert (e.actor, e.target, e.event_date, e.complete) == ("U.S. Treasury", "Gustavo Petro", date(2025, 9, 25), True)
+
+
+def test_the_target_of_a_stopped_doing_is_where_it_went(extractor):
+    sentence = "Petro ordered the security forces on Tuesday to stop passing intelligence to U.S. agencies."
+    (e,) = events(extractor, sentence)
+    assert (e.actor, e.target, e.complete) == ("Gustavo Petro", "United States", True)

@@ -412,7 +412,10 @@ class EventReader:
         modifying: list[tuple[str | None, str]] = []
         # a gerund's own object carries the partner too: "stop sharing [intelligence with X]"
         doing = [d for d in g.children(obj, "dobj") if obj.pos_ == "VERB"]
-        for c in [*obj.children, *(w for d in doing for w in d.children if w.dep_ == "prep")]:
+        # ... and the gerund the object belongs to: "stop passing [intelligence] to X"
+        carrier = obj.head if obj.dep_ in ("dobj", "obj") and obj.head.tag_ == "VBG" else None
+        carried = [w for w in carrier.children if w.dep_ in ("prep", "dative")] if carrier is not None else []
+        for c in [*obj.children, *(w for d in doing for w in d.children if w.dep_ == "prep"), *carried]:
             if c.dep_ == "poss" and c.lower_ in ("his", "her") and self._own(obj):
                 continue  # "Smith recalled his ambassador": the subject's own, no one else's
             if c.dep_ == "poss" and c.lower_ in ("his", "her") and self.context is not None:
@@ -421,7 +424,9 @@ class EventReader:
                     found.append((self.context, ""))
             elif c.dep_ == "poss" and c.lower_ not in PRONOUNS | {"its", "their", "his", "her", "our"}:
                 found.append(self._name(c, "target"))
-            elif c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "in", "for", "with"):
+            elif (c.dep_ == "prep" and c.lower_ in ("of", "from", "to", "in", "for", "with")) or (
+                c.dep_ == "dative" and c.pos_ == "ADP"  # "passing intelligence to X"
+            ):
                 found += [self._name(p, "target") for p in g.children(c, "pobj")]
             elif c.dep_ == "dative":  # "would no longer send Smith any money": the one it goes to
                 found.append(self._name(c, "target"))
