@@ -1107,19 +1107,6 @@ def test_a_year_opening_the_sentence_dates_the_main_clause_wherever_the_parser_h
 @pytest.mark.parametrize(
     "sentence",
     [
-        "In Putumayo, coca cultivation fell 8% to 44,000 hectares in 2023.",
-        "Police in Buenaventura seized 14 tonnes of cocaine in 2024.",
-        "The navy seized 120 tonnes of cocaine in the Pacific in 2024.",
-    ],
-)
-def test_a_place_the_profile_does_not_know_scopes_the_figure_to_a_part(extractor, sentence):
-    found = figures(extractor, sentence)
-    assert found and all("scope-place" in f.gap_set and not f.complete for f in found)
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
         "Coca cultivation in Colombia reached 253,000 hectares in 2023.",
         "In September, U.S. assistance to Colombia came to $410 million for fiscal year 2024.",
     ],
@@ -1136,18 +1123,6 @@ def test_a_question_takes_no_position_and_reports_no_event(extractor):
     assert claims.positions == [] and claims.events == []
 
 
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "Had eradication continued, coca would have fallen to 150,000 hectares in 2023.",
-        "Without the cuts, coca might have reached 300,000 hectares in 2023.",
-    ],
-)
-def test_what_would_have_happened_is_no_figure_of_what_did(extractor, sentence):
-    (f,) = figures(extractor, sentence)
-    assert "hypothetical" in f.gap_set and not f.complete
-
-
 def test_what_could_have_been_produced_is_the_measure_of_a_potential(extractor):
     (f,) = figures(extractor, "Colombia's laboratories could have turned out 1,700 tonnes of cocaine in 2023.")
     assert (f.metric, f.period, f.complete) == ("cocaine production", "2023", True)
@@ -1157,18 +1132,6 @@ def test_one_strikes_toll_is_not_the_running_tally_for_a_so_far_elsewhere(extrac
     found = figures(extractor, "A strike last week killed 14 people on four boats, the deadliest single day so far.")
     (deaths,) = [f for f in found if f.metric == "deaths in U.S. strikes"]
     assert "scope-one-event" in deaths.gap_set and not deaths.complete
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "Each hectare now yields 10.5 kilograms of cocaine a year, up from 7.8 kilograms in 2021.",
-        "Colombia produced 6.2 kilograms of cocaine per hectare of coca in 2021.",
-    ],
-)
-def test_a_measure_for_each_unit_is_a_rate_not_the_total(extractor, sentence):
-    found = figures(extractor, sentence)
-    assert found and all("scope-rate" in f.gap_set and not f.complete for f in found)
 
 
 def test_a_goal_of_doing_is_a_target_not_a_count(extractor):
@@ -1208,15 +1171,6 @@ def test_the_year_of_the_report_is_not_the_year_of_its_figure(extractor):
 def test_the_year_of_what_is_measured_is_its_figures_year(extractor):
     (f,) = figures(extractor, "Last year's coca cultivation reached 253,000 hectares.")
     assert (f.period, f.complete) == ("2024", True)
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    ["Spain seized 118 tonnes of cocaine in 2024.", "Guatemala extradited 50 people to the United States in 2024."],
-)
-def test_a_country_the_profile_does_not_know_doing_what_is_counted_is_not_the_default_country(extractor, sentence):
-    (f,) = figures(extractor, sentence)
-    assert "subject-unknown" in f.gap_set and not f.complete
 
 
 def test_aid_to_a_known_country_is_that_countrys(extractor):
@@ -1340,3 +1294,26 @@ def test_the_target_of_a_stopped_doing_is_where_it_went(extractor):
     sentence = "Petro ordered the security forces on Tuesday to stop passing intelligence to U.S. agencies."
     (e,) = events(extractor, sentence)
     assert (e.actor, e.target, e.complete) == ("Gustavo Petro", "United States", True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gap"),
+    [
+        # a place the profile does not know scopes the figure to a part
+        ("In Putumayo, coca cultivation fell 8% to 44,000 hectares in 2023.", "scope-place"),
+        ("Police in Buenaventura seized 14 tonnes of cocaine in 2024.", "scope-place"),
+        ("The navy seized 120 tonnes of cocaine in the Pacific in 2024.", "scope-place"),
+        # what would have happened is no figure of what did
+        ("Had eradication continued, coca would have fallen to 150,000 hectares in 2023.", "hypothetical"),
+        ("Without the cuts, coca might have reached 300,000 hectares in 2023.", "hypothetical"),
+        # a measure for each unit is a rate, not the total
+        ("Each hectare now yields 10.5 kilograms of cocaine a year, up from 7.8 kilograms in 2021.", "scope-rate"),
+        ("Colombia produced 6.2 kilograms of cocaine per hectare of coca in 2021.", "scope-rate"),
+        # a country the profile does not know, doing what is counted, is not the default country
+        ("Spain seized 118 tonnes of cocaine in 2024.", "subject-unknown"),
+        ("Guatemala extradited 50 people to the United States in 2024.", "subject-unknown"),
+    ],
+)
+def test_a_figure_that_is_not_the_countrys_own_count_is_stored_incomplete(extractor, sentence, gap):
+    found = figures(extractor, sentence)
+    assert found and all(gap in f.gap_set and not f.complete for f in found)
