@@ -164,6 +164,16 @@ class TopicProfile(_Model):
             return True
         return actor_b.kind == "government" and actor_a.country == actor_b.name
 
+    def same_country(self, a: str, b: str) -> bool:
+        """Two actors of one country (a government, its ministers and its president); unknown names only
+        with themselves."""
+        actor_a, actor_b = self.actor_by_name.get(a), self.actor_by_name.get(b)
+        if actor_a is None or actor_b is None:
+            return a == b
+        country_a = actor_a.name if actor_a.kind == "government" else actor_a.country
+        country_b = actor_b.name if actor_b.kind == "government" else actor_b.country
+        return a == b or (country_a is not None and country_a == country_b)
+
     @cached_property
     def actor_by_adjective(self) -> dict[str, str]:
         return {adj.lower(): a.name for a in self.actors for adj in a.adjectives}

@@ -84,7 +84,7 @@ class EventReader:
         `referents` whom a bare title ("the minister") stands for in this article."""
         self.context = context
         self.referents = referents or {}
-        if doc.text.rstrip().rstrip("\"'”’)").rstrip().endswith("?"):
+        if g.is_question(doc):
             return []  # "Will Smith sanction Jones on Friday?": a question reports no event
         out: list[EventMention] = []
         seen: set[tuple[str, str | None, str | None]] = set()

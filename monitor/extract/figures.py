@@ -359,7 +359,7 @@ class FigureExtractor:
         """Which end of a change the number is: "from X" ("start") or "to Y" ("end") of one word that has both."""
         if number is None:
             return None
-        phrase = number.head if number.dep_ in ("nummod", "quantmod") else number
+        phrase = _quantity_phrase(number)
         prep = phrase.head
         if phrase.dep_ != "pobj" or prep.lower_ not in ("from", "to"):
             return None
@@ -375,7 +375,7 @@ class FigureExtractor:
         parser hangs "in 2021" on the verb, or "to 1,738 tons in 2022"."""
         if number is None:
             return False
-        prep = (number.head if number.dep_ in ("nummod", "quantmod") else number).head
+        prep = _quantity_phrase(number).head
         later = [c.i for c in prep.head.children if c.dep_ == "prep" and c.lower_ in ("from", "to") and c.i > prep.i]
         stop = later[0] if later else max(t.i for t in prep.head.subtree) + 1
         words = {t.idx for t in number.doc[prep.i : stop]}
@@ -937,6 +937,11 @@ _ONE = {"a", "an", "one", "the", "this", "that", "each"}
 _PLACE_PREPOSITIONS = _SCOPING_PREPOSITIONS - {"for"}
 
 
+def _quantity_phrase(number: Token) -> Token:
+    """The noun a number counts ("1,400 [tons]"), or the number itself."""
+    return number.head if number.dep_ in ("nummod", "quantmod") else number
+
+
 def _numbers_in(token: Token) -> bool:
     """Whether an "of" phrase (or a clause's subject or object) is itself a quantity: "of the 253,000
     hectares", not "of wheat valued at $388 million" nor "of the wheat sold in 2024"."""
@@ -949,7 +954,7 @@ def _numbers_in(token: Token) -> bool:
 
 def _quantity_word(token: Token) -> bool:
     """A number that counts, not a year ("the 170,000 hectares of 2020")."""
-    return token.like_num and not (token.text.isdigit() and len(token.text) == 4 and token.text[:2] in ("19", "20"))
+    return token.like_num and not (g.is_year(token) and token.text[:2] in ("19", "20"))
 
 
 def _whole_phrase(token: Token) -> set[int] | None:

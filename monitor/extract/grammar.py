@@ -268,13 +268,23 @@ _SUBCLAUSES = {"advcl", "ccomp", "parataxis", "relcl"}
 SHARED_BY_CONJUNCTS = {"nsubj", "nsubjpass", "prep", "npadvmod", "advmod"}
 
 
+def is_question(doc: Doc) -> bool:
+    """Whether the sentence asks, past closing quotes and brackets: a question states no claim."""
+    return doc.text.rstrip().rstrip("\"'”’)").rstrip().endswith("?")
+
+
+def is_year(token: Token) -> bool:
+    """A four-digit number written as a year ("2022")."""
+    return token.text.isdigit() and len(token.text) == 4
+
+
 def fronted_time(doc: Doc) -> set[int]:
     """Indices of a time phrase that opens the sentence and is closed by a comma ("In 2022, ..."): it dates
     the main clause, wherever the parser hung it ("In 2022, the year he took office, aid came to ...")."""
     if len(doc) < 4 or doc[0].pos_ != "ADP" or doc[0].lower_ not in ("in", "during"):
         return set()
     year = doc[1]
-    if not (year.like_num and len(year.text) == 4 and year.text.isdigit()) or doc[2].text != ",":
+    if not is_year(year) or doc[2].text != ",":
         return set()
     return {0, 1}
 

@@ -95,7 +95,7 @@ class PositionReader:
         text = doc.text
         if not text.rstrip().endswith((".", "!", "?", '"', "'", ")")):
             return []  # a headline or section heading states no one's position
-        if _unquoted_end(text) == "?":
+        if g.is_question(doc):
             return []  # "Would Smith back spraying?": a question takes no position
         actor_spans = [(m.start, m.end) for m in self.profile.actor_index.find(text)]
         out: list[Position] = []
@@ -379,18 +379,9 @@ class PositionReader:
         speaker, speaker_gap = self._speaker(cue, context)
         if speaker is not None and not speaker_gap and self._speaks_for(speaker, named):
             return speaker, ""  # "the minister said the country would not buy ...": the minister's stance
-        if speaker is not None and named is not None and not self._one_country(speaker, named):
+        if speaker is not None and named is not None and not self.profile.same_country(speaker, named):
             return named, "holder-reported"  # "Jones said Smith wants to end X": Jones's claim, not Smith's word
         return named, gap
-
-    def _one_country(self, a: str, b: str) -> bool:
-        """Two actors of one country (a government, its ministers and its president)."""
-        actor_a, actor_b = self.profile.actor_by_name.get(a), self.profile.actor_by_name.get(b)
-        if actor_a is None or actor_b is None:
-            return a == b
-        country_a = actor_a.name if actor_a.kind == "government" else actor_a.country
-        country_b = actor_b.name if actor_b.kind == "government" else actor_b.country
-        return a == b or (country_a is not None and country_a == country_b)
 
     def _speaks_for(self, speaker: str, subject: str | None) -> bool:
         """A speaker states the policy of their own side: the subject names no actor, or their government."""
@@ -496,11 +487,6 @@ def _past_perfect(cue: Token) -> bool:
     return any(c.lower_ == "had" and c.dep_ == "aux" for c in clause.children) and clause.tag_ == "VBN"
 
 
-def _unquoted_end(text: str) -> str:
-    """The sentence's last mark, past closing quotes and brackets."""
-    return text.rstrip().rstrip("\"'”’)").rstrip()[-1:]
-
-
 def _in_an_earlier_year(cue: Token, published: date | None) -> bool:
     """ "In 2019, Smith supported spraying": a stance dated in a year before the article's is a past one
     ("since 2019" runs to now)."""
@@ -509,6 +495,6 @@ def _in_an_earlier_year(cue: Token, published: date | None) -> bool:
     clause = g.clause_of(cue)
     for prep in (c for v in {cue, clause} for c in v.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
         for year in g.children(prep, "pobj"):
-            if year.text.isdigit() and len(year.text) == 4 and int(year.text) < published.year:
+            if g.is_year(year) and int(year.text) < published.year:
                 return True
     return False
