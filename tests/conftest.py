@@ -29,6 +29,9 @@ os.environ["PREFECT_HOME"] = str(PREFECT_HOME)
 for name in ("PREFECT_API_URL", "PREFECT_PROFILE", "PREFECT_PROFILES_PATH"):
     os.environ.pop(name, None)
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+# Prefect's own temporary server (a flow called directly) gets 20 s to start by default, which a loaded CI
+# machine has exceeded; a slow start is not what these tests are about.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 from monitor.profile import TopicProfile, load_profile  # noqa: E402
 from monitor.settings import Settings, load_settings  # noqa: E402
