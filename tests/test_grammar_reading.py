@@ -81,6 +81,24 @@ def test_announced_action_takes_the_announcement_date_and_speaker(extractor):
     )
 
 
+def test_a_deed_its_doer_tells_as_just_done_takes_the_telling_date(extractor):
+    (e,) = events(extractor, "The Treasury said on Friday, September 26, that it has sanctioned Benedetti.")
+    assert (e.actor, e.action, e.target, e.event_date, e.complete) == (
+        "U.S. Treasury",
+        "sanction",
+        "Armando Benedetti",
+        date(2025, 9, 26),
+        True,
+    )
+    # told by another, or told as an earlier deed: the deed may be days older than the telling
+    for told in (
+        "Petro said on Friday, September 26, that the Treasury has sanctioned Benedetti.",
+        "The Treasury said on Friday, September 26, that it had sanctioned Benedetti.",
+    ):
+        (e,) = events(extractor, told)
+        assert e.event_date is None and not e.complete, told
+
+
 def test_hypothetical_and_conditional_actions_are_not_events(extractor):
     assert events(extractor, "Washington could decertify Colombia again next year.") == []
     assert events(extractor, "If talks fail, the Treasury will sanction Benedetti.") == []

@@ -525,6 +525,7 @@ class EventReader:
         commander = self._commander(t) if t.pos_ in ("VERB", "AUX") else None
         if commander is not None:
             own.add(commander.i)  # "ordered on Tuesday that the forces stop sharing"
+        own |= {v.i for v in self._own_deed_told(t)}
         announcing: list[Token] = []
         if not adjunct and self._announced(t):
             announcing = [v for v in g.governors(t) if _lemma_in(v, self.speech)]
@@ -565,6 +566,19 @@ class EventReader:
                 return hits[0], "past-occurrence"
             return hits[0], ""
         return None, "date" if not hits else "date-ambiguous"
+
+    def _own_deed_told(self, verb: Token) -> list[Token]:
+        """ "The ministry said on Friday it has revoked X's visa": the doer telling its deed as just done
+        (the present perfect, "it" being the speaker) makes it public that day, so the telling dates it.
+        Another's telling ("Smith said on Tuesday that X has revoked ...") or an earlier deed ("had
+        revoked") does not: the deed may be days older."""
+        if verb.pos_ not in ("VERB", "AUX") or not _just_done(verb):
+            return []
+        subject = g.subject_of(verb)
+        if subject is None or not _pronoun(subject, PRONOUNS):
+            return []
+        tellers = [v for v in g.reporting_verbs(verb, self.speech) if g.subject_of(v) is not None]
+        return tellers[:1] if all(g.reliably_joined(v) for v in tellers) else []
 
     def _in_adjunct(self, noun: Token) -> bool:
         """Whether an action noun sits in a phrase of time, cause or circumstance of its clause ("after the
@@ -608,6 +622,11 @@ def _told_as_done(verb: Token) -> bool:
     """ "the announcement that the ministry had sanctioned X" / "… revoked X's visa": an earlier deed the
     noun reports, not one it orders or announces for the future."""
     return verb.tag_ == "VBD" or any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in verb.children)
+
+
+def _just_done(verb: Token) -> bool:
+    """ "has revoked", "have decided": the present perfect, a deed told as just done."""
+    return any(c.dep_ == "aux" and c.lower_ in ("has", "have", "'ve") for c in verb.children)
 
 
 def _going_to(verb: Token) -> bool:
