@@ -206,6 +206,42 @@ def event_conflict(profile: TopicProfile, new: EventMention, prior: StoredMentio
     return None
 
 
+@dataclass(frozen=True)
+class StoredPrevious:
+    """A stored report of the year an action last happened to a target before now."""
+
+    article_url: str
+    outlet: str | None
+    published_at: datetime | None
+    previous_year: int
+    evidence: str
+
+
+def previous_year_conflict(new: EventMention, prior: StoredPrevious) -> Conflict | None:
+    """Two reports that give different years for the last time the same action befell the same target
+    ("the first since 1994" against "last done in 1997"). Only the target and action must agree: who acted
+    then is not what is told."""
+    if new.previous_year is None or new.previous_year == prior.previous_year:
+        return None
+    explanation = (
+        f"new: action {new.action}, target {new.target}, last occurrence before now in {new.previous_year} | "
+        f"stored: action {new.action}, target {new.target}, last occurrence before now in {prior.previous_year} | "
+        'the same action on the same target, each report telling the year it last happened ("the first since", '
+        '"last … in")'
+    )
+    return Conflict(
+        "event",
+        prior.article_url,
+        f"last {new.action} of {new.target} before this one",
+        f"in {new.previous_year}",
+        f"in {prior.previous_year}",
+        new.evidence,
+        prior.evidence,
+        0.7,
+        explanation,
+    )
+
+
 def summarise(conflicts: list[Conflict], new_source: str, prior_source: str) -> str:
     """One line a person understands at a glance: what, which value against which, where and when."""
     kind = conflicts[0].kind

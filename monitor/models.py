@@ -94,6 +94,8 @@ class EventMention(Record):
     complete: bool = False  # actor, target and date all read from the grammar: may raise an alert
     gaps: str = ""  # what could not be read: actor, target, date, past-occurrence...
     announced: bool = False  # told as to come ("said it would stop"): dated by the announcement, not the deed
+    # the year of the last occurrence before now, as the sentence tells it ("the first since 1997")
+    previous_year: int | None = None
     evidence: str
 
 

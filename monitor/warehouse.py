@@ -603,8 +603,8 @@ class Warehouse:
             )
         self.con.execute(
             """INSERT INTO event_mentions (event_id, article_url, actor, event_date, evidence, published_at, outlet,
-                                           is_copy, complete, gaps, target, announced)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+                                           is_copy, complete, gaps, target, announced, previous_year)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
             [
                 event_id,
                 a.url,
@@ -618,9 +618,33 @@ class Warehouse:
                 e.gaps,
                 e.target,
                 e.announced,
+                e.previous_year,
             ],
         )
+        if compare and not is_copy and e.previous_year is not None and e.target is not None:
+            conflicts.extend(self._previous_year_conflicts(a.url, published, e))
         return conflicts
+
+    def _previous_year_conflicts(
+        self, url: str, published: datetime | None, e: EventMention
+    ) -> list[contradict.Conflict]:
+        """Reports that give another year for the last occurrence of the same action on the same target,
+        published within PREVIOUS_OCCURRENCE_WINDOW_DAYS (a new occurrence since would change the answer)."""
+        rows = self.con.execute(
+            """SELECT m.article_url, m.outlet, m.published_at, m.previous_year, m.evidence
+               FROM event_mentions m JOIN events v USING (event_id)
+               WHERE v.action = ? AND m.target = ? AND m.previous_year IS NOT NULL AND NOT m.is_copy
+                 AND m.article_url <> ?
+                 AND (? IS NULL OR m.published_at IS NULL OR abs(date_diff('day', m.published_at, ?)) <= ?)""",
+            [e.action, e.target, url, published, published, PREVIOUS_OCCURRENCE_WINDOW_DAYS],
+        ).fetchall()
+        found = []
+        for article_url, outlet, published_at, year, evidence in rows:
+            prior = contradict.StoredPrevious(article_url, outlet, published_at, year, evidence)
+            c = contradict.previous_year_conflict(e, prior)
+            if c:
+                found.append((prior.published_at, c))
+        return _most_recent(found)
 
     def _insert_alerts(self, a: Article, conflicts: list[contradict.Conflict]) -> list[Alert]:
         """One alert per (kind, prior article): several conflicting figures of one pair make one alert."""
@@ -714,6 +738,9 @@ class Warehouse:
 
 
 MAX_PRIORS_PER_CLAIM = 3
+# Reports of the last occurrence before now ("the first since 1997") are compared this long: a new
+# occurrence since would rightly change the answer.
+PREVIOUS_OCCURRENCE_WINDOW_DAYS = 180
 
 
 def _most_recent(found: list[tuple[datetime | None, contradict.Conflict]]) -> list[contradict.Conflict]:

@@ -98,3 +98,44 @@ def test_two_reports_of_one_announcement_on_different_days_raise_an_alert(tmp_pa
         results = wh.store_articles([(a, fingerprint(a.text)) for a in pair])
     (alert,) = results[1].alerts
     assert alert.kind == "event" and "both told as announced" in alert.explanation
+
+
+def read_articles(profile, *reports: tuple[str, datetime]) -> list[Article]:
+    """Articles read by the extractor, as the pipeline reads them, on hosts a, b, c…"""
+    from monitor.extract import ClaimExtractor
+
+    extractor = ClaimExtractor(profile)
+    return [
+        article(f"https://{host}.example/1", published, *extractor.extract(text, published.date()).events)
+        for host, (text, published) in zip("abcdef", reports, strict=False)
+    ]
+
+
+def test_reports_telling_different_years_for_the_last_occurrence_raise_an_alert(tmp_path: Path, profile):
+    since_1994, last_in_1997, since_1997 = read_articles(
+        profile,
+        ("It is the first time since 1994 that Washington has sanctioned Petro.", datetime(2025, 10, 25, 9)),
+        ("Petro was last sanctioned in 1996 and 1997, under another government.", datetime(2025, 12, 1, 9)),
+        ("For the first time since 1997, the Treasury sanctioned Petro.", datetime(2026, 1, 10, 9)),
+    )
+    with Warehouse.open(tmp_path / "w.duckdb", profile) as wh:
+        results = wh.store_articles([(a, fingerprint(a.text)) for a in (since_1994, last_in_1997, since_1997)])
+        stored = wh.con.execute("SELECT previous_year FROM event_mentions ORDER BY published_at").fetchall()
+    assert stored == [(1994,), (1997,), (1997,)]
+    (alert,) = results[1].alerts  # 1997, the latest year of the list, against 1994
+    assert alert.kind == "event" and alert.prior_url == since_1994.url
+    assert "last occurrence before now in 1997" in alert.explanation and "in 1994" in alert.explanation
+    (again,) = results[2].alerts  # agrees with the 1997 report, not with the 1994 one
+    assert again.prior_url == since_1994.url
+
+
+def test_last_occurrence_years_far_apart_in_time_or_on_another_target_raise_no_alert(tmp_path: Path, profile):
+    first, other_target, much_later = read_articles(
+        profile,
+        ("It is the first time since 1994 that Washington has sanctioned Petro.", datetime(2025, 10, 25, 9)),
+        ("For the first time since 1997, the Treasury sanctioned Benedetti.", datetime(2025, 10, 26, 9)),
+        ("Petro was last sanctioned in 1997.", datetime(2026, 10, 26, 9)),
+    )
+    with Warehouse.open(tmp_path / "w.duckdb", profile) as wh:
+        results = wh.store_articles([(a, fingerprint(a.text)) for a in (first, other_target, much_later)])
+    assert [r.alerts for r in results] == [[], [], []]

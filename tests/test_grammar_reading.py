@@ -110,6 +110,25 @@ def test_an_earlier_occurrence_is_marked(extractor):
     assert found and not found[0].complete and "past-occurrence" in found[0].gaps
 
 
+@pytest.mark.parametrize(
+    ("sentence", "year"),
+    [
+        ("For the first time since 1997, the United States has sanctioned Petro.", 1997),
+        ("It is the first time since 1996 that Washington has sanctioned Petro.", 1996),
+        ("The sanction on Petro, a first since 1997, was symbolic.", 1997),
+        ("Petro was last sanctioned in 1996 and 1997, under another government.", 1997),
+        ("The last sanction on Petro was in 1994.", 1994),
+        # another clause's "first since", and a year that is not before the publication's
+        ("Coca cultivation rose for the first time since 2001 as Washington sanctioned Petro.", None),
+        ("For the first time since 2025, the United States has sanctioned Petro.", None),
+        ("The United States sanctioned Petro in 1997.", None),
+    ],
+)
+def test_the_year_of_the_last_occurrence_before_now(extractor, sentence, year):
+    found = [e for e in events(extractor, sentence) if e.action == "sanction"]
+    assert found and {e.previous_year for e in found} == {year}, sentence
+
+
 def test_each_listed_target_is_a_mention(extractor):
     found = events(extractor, "The White House decertified Bolivia, Venezuela and Colombia on September 15.")
     assert {e.target for e in found} == {"Bolivia", "Venezuela", "Colombia"}

@@ -69,7 +69,8 @@ class ClaimExtractor:
             if doc is not None and doc.has_annotation("DEP"):
                 referents = self.actors.referents(mentioned)
                 claims.positions.extend(self.positions.read(doc, context, referents, published))
-                claims.events.extend(self.events.read(doc, find_dates(sentence, published), context, referents))
+                dates = find_dates(sentence, published)
+                claims.events.extend(self.events.read(doc, dates, context, referents, published))
             subject = self.actors.subject(sentence, mentions, context, doc)
             context = None if subject == SOMEONE_ELSE else (subject or context)
         linked = link_series(figures, self.metrics)

@@ -79,6 +79,7 @@ class EventReader:
         dates: list[tuple[int, int, date]],
         context: str | None = None,
         referents: Mapping[str, str] | None = None,
+        published: date | None = None,
     ) -> list[EventMention]:
         """The event mentions of one sentence; `context` is who the text was just about ("his visa"),
         `referents` whom a bare title ("the minister") stands for in this article."""
@@ -95,6 +96,7 @@ class EventReader:
             targets = self._targets(trigger, actor) or [(None, "target")]
             when, date_gap = self._date(trigger, doc, dates)
             announced = self._announced(trigger.token)
+            previous = _previous_year(trigger.token, published)
             for target, target_gap in targets:
                 key = (trigger.action.name, actor, target)
                 if key in seen:
@@ -110,6 +112,7 @@ class EventReader:
                         complete=not gaps,
                         gaps=",".join(gaps),
                         announced=announced,
+                        previous_year=previous,
                         evidence=doc.text,
                     )
                 )
@@ -602,7 +605,10 @@ class EventReader:
         return bool(aux & ANNOUNCED_MODALS) or progressive or clause.tag_ in ("VBP", "VBZ")
 
     def _past_occurrence(self, t: Token) -> bool:
-        """ "the last sanction", "the previous recall": another occurrence than the one reported."""
+        """ "the last sanction", "the previous recall": another occurrence than the one reported ("the first
+        sanction since 1997" is this one)."""
+        if any(c.dep_ == "prep" and c.lower_ == "since" for c in t.children):
+            return False
         return any(c.lower_ in self.past_markers for c in t.children if c.dep_ in ("amod", "det", "advmod"))
 
 
@@ -627,6 +633,53 @@ def _told_as_done(verb: Token) -> bool:
 def _just_done(verb: Token) -> bool:
     """ "has revoked", "have decided": the present perfect, a deed told as just done."""
     return any(c.dep_ == "aux" and c.lower_ in ("has", "have", "'ve") for c in verb.children)
+
+
+def _previous_year(trigger: Token, published: date | None) -> int | None:
+    """The year of the last occurrence before now that the sentence tells for the action: "for the first
+    time since 1997", "the first time since 1997 that X did", "X's sanction, a first since 1997", "was last
+    sanctioned in 1996 and 1997" (the latest year of a list), "the last sanction was in 1997". A year not
+    before the publication's, or two readings that disagree, give none."""
+    found: set[int] = set()
+    for since in trigger.doc:
+        if since.lower_ != "since" or since.dep_ != "prep":
+            continue
+        years = [y for pobj in g.children(since, "pobj") for y in g.conjuncts(pobj) if g.is_year(y)]
+        first = since.head
+        if not years or not (_is_first(first) or any(_is_first(c) for c in g.children(first, "amod"))):
+            continue
+        clause = first
+        while clause.pos_ not in ("VERB", "AUX") and clause.dep_ in ("pobj", "prep") and clause.head.i != clause.i:
+            clause = clause.head
+        told_of = trigger.head.i == first.i and trigger.dep_ in ("relcl", "acl", "ccomp")  # "the first time that"
+        if told_of and any(c.dep_ == "mark" and c.lower_ != "that" for c in trigger.children):
+            told_of = False  # "rose for the first time since 2001 as X did": another clause's time
+        described = first.head  # "the sanction on Smith, a first since 1997": the appositive may hang on Smith
+        while first.dep_ == "appos" and described.dep_ in ("pobj", "prep") and described.i != trigger.i:
+            described = described.head
+        if trigger.i in (first.i, described.i, clause.i) or told_of:
+            found.add(max(int(y.text) for y in years))
+    if any(c.lower_ == "last" and c.dep_ in ("advmod", "amod") for c in trigger.children):
+        # "was last sanctioned in 1997"; "the last sanction [of X] was in 1997"
+        holder = trigger.head if trigger.dep_ == "nsubj" and trigger.head.lemma_ == "be" else trigger
+        years = [
+            y
+            for prep in g.children(holder, "prep")
+            if prep.lower_ in ("in", "during")
+            for pobj in g.children(prep, "pobj")
+            for y in g.conjuncts(pobj)
+            if g.is_year(y)
+        ]
+        if years:
+            found.add(max(int(y.text) for y in years))
+    if len(found) != 1:
+        return None
+    (year,) = found
+    return year if published is None or year < published.year else None
+
+
+def _is_first(token: Token) -> bool:
+    return token.lower_ == "first" and token.pos_ in ("ADJ", "ADV", "NOUN")
 
 
 def _going_to(verb: Token) -> bool:
