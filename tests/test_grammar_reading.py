@@ -1354,3 +1354,8 @@ def test_the_target_of_a_stopped_doing_is_where_it_went(extractor):
 def test_a_figure_that_is_not_the_countrys_own_count_is_stored_incomplete(extractor, sentence, gap):
     found = figures(extractor, sentence)
     assert found and all(gap in f.gap_set and not f.complete for f in found)
+
+
+def test_a_fraction_of_a_whole_number_is_one_figure_not_a_part(extractor):
+    (f,) = figures(extractor, "U.S. aid to Colombia was two-thirds of a billion dollars in 2023.")
+    assert (f.metric, f.period, f.complete) == ("U.S. assistance", "2023", True), f.gaps

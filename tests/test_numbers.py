@@ -36,6 +36,10 @@ def reader(profile):
         ("Tariffs of 25 per cent were announced.", 25, "percent", "exact"),
         ("About 14 fishermen died.", 14, "count", "about"),
         ("Some 2,500 acres were cleared.", 2500 * 0.40468564, "hectares", "about"),
+        ("Coca covered roughly a quarter of a million hectares.", 250_000, "hectares", "about"),
+        ("It sent half a billion dollars.", 500e6, "USD", "exact"),
+        ("It sent two-thirds of a billion dollars.", 2e9 / 3, "USD", "exact"),
+        ("Farmers uprooted three quarters of a million plants.", 750_000, "count", "exact"),
     ],
 )
 def test_written_forms(reader, sentence, value, unit, qualifier):
@@ -79,6 +83,17 @@ def test_rounding_is_compatible_and_real_gaps_are_not(reader):
     ia, ib, ic = interval(a, a.value), interval(b, b.value), interval(c, c.value)
     assert ia[0] <= ib[1] and ib[0] <= ia[1]
     assert ic[0] > ia[1] and ic[0] > ib[1]
+
+
+def test_a_fraction_of_a_million_is_as_round_as_its_digits(reader):
+    """ "roughly a quarter of a million" holds 253,000 but not 290,000; "two-thirds of a billion" is about
+    670 million, not a figure to the dollar."""
+    (quarter,) = reader.read("roughly a quarter of a million hectares")
+    low, high = interval(quarter, quarter.value)
+    assert low <= 253_000 < high and not low <= 290_000 < high
+    (thirds,) = reader.read("two-thirds of a billion dollars")
+    low, high = interval(thirds, thirds.value)
+    assert low <= 670e6 < high and high - low >= 1e6
 
 
 def test_open_intervals(reader):

@@ -949,7 +949,13 @@ def _numbers_in(token: Token) -> bool:
     return any(
         _quantity_word(h) or any(c.dep_ in ("nummod", "compound", "quantmod") and _quantity_word(c) for c in h.children)
         for h in heads
+        if not any(_a_whole(t) for t in (h, *h.children))  # "two-thirds of a billion dollars": one number
     )
+
+
+def _a_whole(token: Token) -> bool:
+    """ "a billion" of "two-thirds of a billion": the whole a fraction word takes, not another number."""
+    return token.like_num and any(c.lower_ == "a" and c.dep_ in ("det", "quantmod") for c in token.children)
 
 
 def _quantity_word(token: Token) -> bool:

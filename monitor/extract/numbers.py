@@ -46,6 +46,11 @@ _SMALL = {
 }
 _SCALE_WORDS = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _WORD = "|".join(sorted([*_SMALL, "hundred", "dozen"], key=len, reverse=True))
+# "a quarter of a million", "half a billion", "two-thirds of a million"
+_FRACTIONS = {"half": 0.5, "a half": 0.5, "one half": 0.5, "a quarter": 0.25, "one quarter": 0.25,
+              "three quarters": 0.75, "three-quarters": 0.75, "a third": 1 / 3, "one third": 1 / 3,
+              "two thirds": 2 / 3, "two-thirds": 2 / 3}  # fmt: skip
+_FRACTION = "|".join(f.replace(" ", r"\s+") for f in sorted(_FRACTIONS, key=len, reverse=True))
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -57,6 +62,7 @@ _DOT_AMBIGUOUS = re.compile(r"^\d{1,3}\.\d{3}$")
 _NUMBER = re.compile(
     rf"(?<![\w.,-])(?P<digits>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?:\.\d{{3}}){{2,}}"
     rf"|\d{{1,3}}(?:[{_GROUP_MARKS}]\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P<attached>bn|mn|mln|m|k|b|tn)?(?![\w,]*\d)(?!\w)"
+    rf"|(?<![\w-])(?P<fraction>{_FRACTION})\s+(?:of\s+)?a\s+(?P<whole>thousand|million|billion)\b"
     rf"|(?<![\w-])(?P<words>(?:a\s+)?(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)(?![\w-])",
     re.IGNORECASE,
 )
@@ -225,6 +231,12 @@ class QuantityReader:
             place, rounded, coarse = _precision(digits)
             mult_word = (m.group("attached") or "").lower() or None
             ambiguous = bool(_DOT_AMBIGUOUS.match(digits))
+        elif m.group("fraction"):
+            # as round as its digits, two at most: "a quarter of a million" as "250,000", "two-thirds of a
+            # billion" as "670 million"
+            value = _FRACTIONS[" ".join(m.group("fraction").lower().split())] * _SCALE_WORDS[m.group("whole").lower()]
+            place, rounded, coarse = _precision(str(int(float(f"{value:.2g}"))))
+            mult_word, ambiguous = None, False
         else:
             words = m.group("words")
             if words.strip().lower() in ("a", "one"):
