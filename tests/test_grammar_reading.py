@@ -1359,3 +1359,16 @@ def test_a_figure_that_is_not_the_countrys_own_count_is_stored_incomplete(extrac
 def test_a_fraction_of_a_whole_number_is_one_figure_not_a_part(extractor):
     (f,) = figures(extractor, "U.S. aid to Colombia was two-thirds of a billion dollars in 2023.")
     assert (f.metric, f.period, f.complete) == ("U.S. assistance", "2023", True), f.gaps
+
+
+def test_a_date_before_an_after_clause_belongs_to_the_clause_above(extractor):
+    """The parser may hang "on Tuesday, Oct. 21" on the verb of the "two days after" clause that follows it;
+    a subordinate clause begins at its conjunction, so the date is the recall's."""
+    sentence = (
+        "Colombia summoned home its envoy, Daniel García-Peña, on Tuesday, Oct. 21, two days after President "
+        "Donald Trump declared an end to all U.S. payments to Colombia."
+    )
+    recalls = [e for e in extractor.extract(sentence, date(2025, 10, 22)).events if e.action == "recall ambassador"]
+    assert [(e.actor, e.target, e.event_date, e.complete) for e in recalls] == [
+        ("Colombia", "United States", date(2025, 10, 21), True)
+    ]

@@ -698,6 +698,8 @@ def _date_anchor(root: Token, trigger: Token, action_nouns: set[str]) -> Token |
         if t.head.i == t.i:
             return t
         previous, t = t, t.head
+        if t.pos_ in ("VERB", "AUX") and _opens_after(t, root):
+            return t.head  # "recalled X on Tuesday, two days after Y declared ...": not inside the after-clause
         if t.i == trigger.i or t.pos_ in ("VERB", "AUX"):
             return t
         if t.lower_.rstrip(".") in DATE_WORDS:
@@ -709,6 +711,12 @@ def _date_anchor(root: Token, trigger: Token, action_nouns: set[str]) -> Token |
                 return t.head
             return None
     return None
+
+
+def _opens_after(verb: Token, token: Token) -> bool:
+    """Whether a subordinate clause begins (at its "after", "when", "because") after the token: a clause
+    starts with its conjunction, so a word before it belongs to the clause above, wherever the parser hung it."""
+    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.i > token.i for c in verb.children)
 
 
 def _unquoted(text: str) -> str:
