@@ -1372,3 +1372,17 @@ def test_a_date_before_an_after_clause_belongs_to_the_clause_above(extractor):
     assert [(e.actor, e.target, e.event_date, e.complete) for e in recalls] == [
         ("Colombia", "United States", date(2025, 10, 21), True)
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "historical"),
+    [
+        ("Petro used to back aerial spraying of coca.", True),
+        ("In the past, Petro supported forced eradication.", True),
+        ("Petro opposes intelligence sharing, arguing that the data could be used to target boats.", False),
+        ("Petro opposes forced eradication, which he says once drove farmers away.", False),
+    ],
+)
+def test_a_marker_of_the_past_dates_only_the_stance_of_its_own_clause(extractor, sentence, historical):
+    (p,) = positions(extractor, sentence)
+    assert p.historical is historical and p.complete, sentence

@@ -127,7 +127,7 @@ class PositionReader:
             seen.add((holder, topic_key))
             is_change = self._reports_change(cue, text)
             historical = not is_change and (
-                bool(self.historical.find(text)) or _past_perfect(cue) or _in_an_earlier_year(cue, published)
+                self._placed_in_the_past(doc, cue) or _past_perfect(cue) or _in_an_earlier_year(cue, published)
             )
             stance: Stance = "support" if polarity > 0 else "oppose"
             out.append(
@@ -383,6 +383,20 @@ class PositionReader:
             return named, "holder-reported"  # "Jones said Smith wants to end X": Jones's claim, not Smith's word
         return named, gap
 
+    def _placed_in_the_past(self, doc: Doc, cue: Token) -> bool:
+        """A marker of the past ("once", "in the past", "used to") in the stance's own clause, or in the
+        clause it completes ("used to back"): not one in another clause ("opposed sharing, arguing that
+        the data could be used to target boats")."""
+        clause = g.clause_of(cue)
+        for found in self.historical.find(doc.text):
+            span = doc.char_span(found.start, found.end, alignment_mode="expand")
+            if span is None:
+                continue
+            marked = _clause_of_word(span[0])
+            if marked.i == clause.i or (clause.dep_ == "xcomp" and clause.head.i == marked.i):
+                return True
+        return False
+
     def _speaks_for(self, speaker: str, subject: str | None) -> bool:
         """A speaker states the policy of their own side: the subject names no actor, or their government."""
         if subject is None:
@@ -479,6 +493,11 @@ def _own_practice(verb: Token) -> bool:
     if verb.tag_ == "VB" and not any(c.dep_ == "aux" and c.lemma_ == "do" and c.tag_ == "VBP" for c in verb.children):
         return False  # a bare verb is present only under "do" ("we do not buy")
     return any(t.text in ('"', "“", "”") for t in verb.doc[: subject.i])
+
+
+def _clause_of_word(token: Token) -> Token:
+    """The clause a word belongs to; an auxiliary's is its verb's ("had" of "had backed")."""
+    return g.clause_of(token.head if token.dep_ in ("aux", "auxpass", "neg") else token)
 
 
 def _past_perfect(cue: Token) -> bool:
