@@ -49,6 +49,9 @@ class Metric(_Model):
     # What a measure in its units is of ("tonnes of wheat", "hectares of wheat"): a measure of another
     # thing ("tonnes of flour", "hectares of forest") is not this metric. Empty: anything.
     goods: list[str] = Field(default_factory=list)
+    # What the same words also measure that is not this metric ("barley exports" for wheat exports, "exports
+    # of bran", "tonnes of flour"): named in the metric word's phrase or the unit's, they make it another measure.
+    other_goods: list[str] = Field(default_factory=list)
     # A running tally (deaths so far, strikes so far): a later, higher figure with no period is an update.
     cumulative: bool = False
     # Figures of one happening (the volume of one spill) need no period; yearly measures do, or they are

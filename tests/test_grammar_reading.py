@@ -1386,3 +1386,21 @@ def test_a_date_before_an_after_clause_belongs_to_the_clause_above(extractor):
 def test_a_marker_of_the_past_dates_only_the_stance_of_its_own_clause(extractor, sentence, historical):
     (p,) = positions(extractor, sentence)
     assert p.historical is historical and p.complete, sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "complete"),
+    [
+        ("Marijuana seizures climbed by eight percent in 2024, to 452.7 tons.", [False, False]),
+        ("The seizure of coca base and coca paste decreased in 2024, to 77.4 tons.", [False]),
+        ("Seizures of heroin reached 12 tons in 2024.", [False]),
+        ("Colombia seized 960 tonnes of cocaine and 450 tonnes of marijuana in 2024.", [True, False]),
+        ("Police seizures of cocaine reached 960 tonnes in 2024.", [True]),
+    ],
+)
+def test_a_metric_word_said_of_other_goods_is_another_measure(extractor, sentence, complete):
+    """The profile lists what "seizures" also count that is not cocaine: named in the phrase of the metric
+    word or of the number's unit, they leave the figure incomplete (a marijuana total is no cocaine total)."""
+    found = [f for f in extractor.extract(sentence, date(2025, 1, 10)).figures if f.metric == "cocaine seizures"]
+    assert [f.complete for f in found] == complete, [(f.value, f.gaps) for f in found]
+    assert all("metric-other-goods" in f.gaps for f in found if not f.complete)

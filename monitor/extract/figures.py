@@ -55,7 +55,7 @@ def _changes_of_their_level(figures: list[Figure], numbers: list[Token | None]) 
         if number is None or change.kind != "change" or change.unit != "percent":
             continue
         levels = clauses.get(g.clause_of(number).i, [])
-        if len(levels) == 1 and "metric-other-goods" in figures[levels[0]].gap_set:
+        if len(levels) == 1 and "metric-other-goods" in figures[levels[0]].gap_set - change.gap_set:
             gaps = [*(gap for gap in change.gaps.split(",") if gap), "metric-other-goods"]
             out[i] = change.model_copy(update={"gaps": ",".join(gaps), "complete": False})
     return out
@@ -174,7 +174,9 @@ class FigureExtractor:
                 gaps.append("metric-ambiguous")
             if metric is None:
                 gaps.append("metric")
-            elif number is not None and self._measures_other_goods(number, metric):
+            elif number is not None and (
+                self._measures_other_goods(number, metric) or self._names_other_goods(number, metric, metrics)
+            ):
                 gaps.append("metric-other-goods")  # "87 tonnes of flour were seized": not wheat
             if q.ambiguous:
                 gaps.append("number-format")  # "253.000": which of two numbers the writer meant is unknown
@@ -892,6 +894,29 @@ class FigureExtractor:
             return False
         words = {w for o in measured for t in g.phrase(o) for w in (t.lower_, t.lemma_.lower())}
         return not words & {w.lower() for w in metric.goods}
+
+    def _names_other_goods(self, number: Token, metric: Metric, found: list[PhraseMatch]) -> bool:
+        """Whether the metric's words in the clause, or the number's unit, are said to measure one of the
+        other goods the profile lists for it ("barley exports rose 8%", "the export of bran and flour fell
+        21%, to 77 tonnes"), with the words' own "of" phrases and lists."""
+        if not metric.other_goods:
+            return False
+        doc = number.doc
+        heads = [number.head if number.dep_ in ("nummod", "quantmod", "compound") else number]
+        for match in found:
+            span = doc.char_span(match.start, match.end, alignment_mode="expand")
+            if match.key == metric.name and span is not None and span.root.pos_ in ("NOUN", "PROPN"):
+                heads.append(span.root)  # a verb's ("exported 450 tonnes of X") is its unit's, read above
+        words: list[Token] = []
+        for head in heads:
+            while head.dep_ == "compound" and head.head.i != head.i:
+                head = head.head  # "seizure figures": the phrase the word is part of
+            words.extend(g.phrase(head))
+            for prep in g.children(head, "prep"):
+                if prep.lower_ == "of":
+                    words.extend(t for o in g.children(prep, "pobj") for c in g.conjuncts(o) for t in g.phrase(c))
+        text = " ".join(t.lower_ for t in sorted(set(words), key=lambda t: t.i))
+        return any(re.search(rf"\b{re.escape(other.lower())}\b", text) for other in metric.other_goods)
 
     @staticmethod
     def _fits(metric: Metric, q: Quantity, kind: str) -> bool:
