@@ -1404,3 +1404,16 @@ def test_a_metric_word_said_of_other_goods_is_another_measure(extractor, sentenc
     found = [f for f in extractor.extract(sentence, date(2025, 1, 10)).figures if f.metric == "cocaine seizures"]
     assert [f.complete for f in found] == complete, [(f.value, f.gaps) for f in found]
     assert all("metric-other-goods" in f.gaps for f in found if not f.complete)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Coffee cultivation covered 840,000 hectares in 2023.",
+        "The area under cultivation of oil palm reached 600,000 hectares in 2023.",
+        "Poppy cultivation rose 10% in 2023.",
+    ],
+)
+def test_the_cultivation_of_another_crop_is_not_the_coca_area(extractor, sentence):
+    found = [f for f in extractor.extract(sentence, date(2025, 1, 10)).figures if f.metric == "coca cultivation area"]
+    assert found and not any(f.complete for f in found), [(f.value, f.gaps) for f in found]

@@ -906,13 +906,13 @@ class FigureExtractor:
         for match in found:
             span = doc.char_span(match.start, match.end, alignment_mode="expand")
             if match.key == metric.name and span is not None and span.root.pos_ in ("NOUN", "PROPN"):
-                heads.append(span.root)  # a verb's ("exported 450 tonnes of X") is its unit's, read above
+                heads.extend(span)  # a verb's ("exported 450 tonnes of X") is its unit's, read above
         words: list[Token] = []
         for head in heads:
             while head.dep_ == "compound" and head.head.i != head.i:
                 head = head.head  # "seizure figures": the phrase the word is part of
             words.extend(g.phrase(head))
-            for prep in g.children(head, "prep"):
+            for prep in g.children(head, "prep"):  # "the area under cultivation of X": any word's "of"
                 if prep.lower_ == "of":
                     words.extend(t for o in g.children(prep, "pobj") for c in g.conjuncts(o) for t in g.phrase(c))
         text = " ".join(t.lower_ for t in sorted(set(words), key=lambda t: t.i))
