@@ -1417,3 +1417,27 @@ def test_a_metric_word_said_of_other_goods_is_another_measure(extractor, sentenc
 def test_the_cultivation_of_another_crop_is_not_the_coca_area(extractor, sentence):
     found = [f for f in extractor.extract(sentence, date(2025, 1, 10)).figures if f.metric == "coca cultivation area"]
     assert found and not any(f.complete for f in found), [(f.value, f.gaps) for f in found]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gap"),
+    [
+        ("The European Union provided $100 million in aid to Colombia in 2023.", "source-other"),
+        ("Peru gave Colombia $10 million in aid in 2023.", "source-other"),
+        ("Colombia received $11 billion in remittances in 2023.", "metric-other-goods"),
+        ("Colombia received $500 million in loans from the World Bank in 2023.", "metric-other-goods"),
+        ("U.S. aid to Ukraine reached $60 billion in 2023.", "scope-place"),
+        ("Washington gave Colombia $391 million in aid in 2022.", None),
+        ("Colombia received $391 million from the United States in 2022.", None),
+        ("Roughly $380 million in annual counternarcotics aid and access to credit went to Colombia in 2024.", None),
+    ],
+)
+def test_aid_from_another_giver_of_other_money_or_to_another_place_is_not_us_aid(extractor, sentence, gap):
+    """U.S. assistance is given by the counterparts (the United States' side) to the country: another giver
+    (named as the subject of a giving verb or after "from"), other money (remittances, loans) or another
+    receiver leaves the figure incomplete."""
+    (f,) = [f for f in extractor.extract(sentence, date(2025, 1, 10)).figures if f.metric == "U.S. assistance"]
+    if gap is None:
+        assert f.complete, f.gaps
+    else:
+        assert not f.complete and gap in f.gaps, f.gaps

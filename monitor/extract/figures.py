@@ -105,6 +105,7 @@ class FigureExtractor:
         self.scope_parts = {w.lower() for w in grammar.get("scope_parts", [])}
         self.scope_deictics = {w.lower() for w in grammar.get("scope_deictics", [])}
         self.scope_world = {w.lower() for w in grammar.get("scope_world", [])}
+        self.receiving = {w.lower() for w in grammar.get("receiving_verbs", [])}
         self.to_date_markers = profile.lexicon_index("periods", "to_date_markers")
         self.tally_markers = [w.lower() for w in grammar.get("tally_markers", [])]
         self.persons = {w.lower() for w in grammar.get("persons", [])}
@@ -248,6 +249,8 @@ class FigureExtractor:
                 gaps.append(subject_gap)
             if doc is not None and token is not None:
                 gaps.extend(self._scope_gaps(doc, token, inside, metric, kind))
+                if metric is not None and self._given_by_another(token, metric):
+                    gaps.append("source-other")  # "the EU provided $100 million in aid": not the counterparts'
             figures.append(
                 Figure(
                     subject=subject,
@@ -647,6 +650,26 @@ class FigureExtractor:
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         return span.root if span is not None else doc[0]
 
+    def _given_by_another(self, number: Token, metric: Metric) -> bool:
+        """For a metric that counterparts give (aid from abroad): the clause names another giver, as its
+        subject or after "from" ("the EU provided …", "… in funding from the IMF"), that is not on the
+        counterparts' side (a name the profile does not know is on no one's)."""
+        if not metric.counterparts:
+            return False
+        verb = g.clause_of(number)
+        # the subject gives, unless the verb receives ("Ruritania received $3 million from X")
+        givers = [] if verb.lemma_.lower() in self.receiving else list(g.children(verb, "nsubj"))
+        for head in (verb, number, number.head):
+            froms = [prep for prep in g.children(head, "prep") if prep.lower_ == "from"]
+            givers += [o for prep in froms for o in g.children(prep, "pobj")]
+        for giver in givers:
+            if giver.pos_ != "PROPN" and giver.ent_type_ not in ("ORG", "GPE", "NORP"):
+                continue
+            names = {m.key for m in self.profile.actor_index.find(g.phrase(giver).text)}
+            if not any(self.profile.same_side(name, side) for name in names for side in metric.counterparts):
+                return True
+        return False
+
     def _scope_gaps(
         self, doc: Doc, number: Token, inside: Callable[[int], bool], metric: Metric | None, kind: str
     ) -> list[str]:
@@ -915,6 +938,12 @@ class FigureExtractor:
             for prep in g.children(head, "prep"):  # "the area under cultivation of X": any word's "of"
                 if prep.lower_ == "of":
                     words.extend(t for o in g.children(prep, "pobj") for c in g.conjuncts(o) for t in g.phrase(c))
+        # "$11 billion in remittances", "hectares planted with X" (not "… and access to credit")
+        stack = [heads[0]]
+        while stack:
+            t = stack.pop()
+            words.append(t)
+            stack.extend(c for c in t.children if c.dep_ not in ("conj", "cc", "appos", "relcl"))
         text = " ".join(t.lower_ for t in sorted(set(words), key=lambda t: t.i))
         return any(re.search(rf"\b{re.escape(other.lower())}\b", text) for other in metric.other_goods)
 
@@ -959,7 +988,8 @@ _SCOPING_PREPOSITIONS = {"in", "across", "for", "inside", "within", "throughout"
 _TIME_UNITS = {"year", "annum", "month", "week", "day", "quarter", "cent"}  # and "per cent"
 _TALLY_NOUNS = {"toll", "total", "tally", "number", "count"}
 _ONE = {"a", "an", "one", "the", "this", "that", "each"}
-_PLACE_PREPOSITIONS = _SCOPING_PREPOSITIONS - {"for"}
+# "aid to Ruritania": the receiver named on the measured noun (a verb's "to" is not scoping: "rose to")
+_PLACE_PREPOSITIONS = (_SCOPING_PREPOSITIONS - {"for"}) | {"to"}
 
 
 def _quantity_phrase(number: Token) -> Token:
