@@ -1441,3 +1441,13 @@ def test_aid_from_another_giver_of_other_money_or_to_another_place_is_not_us_aid
         assert f.complete, f.gaps
     else:
         assert not f.complete and gap in f.gaps, f.gaps
+
+
+def test_deaths_another_cause_brought_are_not_the_strikes_toll(extractor):
+    """ "killed" counts the strikes' dead only when the strikes kill: the subject of the verb names the cause
+    ("the armed conflict has killed 450,000 since 1985" is no running toll of the strikes)."""
+    published = date(2025, 11, 10)
+    (war,) = extractor.extract("The armed conflict has killed 450,000 people since 1985.", published).figures
+    assert not war.complete and "metric-other-goods" in war.gaps
+    (toll,) = extractor.extract("U.S. strikes have killed at least 61 people since September.", published).figures
+    assert (toll.metric, toll.subject, toll.complete) == ("deaths in U.S. strikes", "Colombia", True)

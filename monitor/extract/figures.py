@@ -928,8 +928,12 @@ class FigureExtractor:
         heads = [number.head if number.dep_ in ("nummod", "quantmod", "compound") else number]
         for match in found:
             span = doc.char_span(match.start, match.end, alignment_mode="expand")
-            if match.key == metric.name and span is not None and span.root.pos_ in ("NOUN", "PROPN"):
-                heads.extend(span)  # a verb's ("exported 450 tonnes of X") is its unit's, read above
+            if match.key != metric.name or span is None:
+                continue
+            if span.root.pos_ in ("NOUN", "PROPN"):
+                heads.extend(span)
+            elif span.root.pos_ == "VERB":  # "the war has killed 450,000": what the verb is said of
+                heads.extend(g.children(span.root, "nsubj"))
         words: list[Token] = []
         for head in heads:
             while head.dep_ == "compound" and head.head.i != head.i:
