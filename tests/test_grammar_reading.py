@@ -1451,3 +1451,23 @@ def test_deaths_another_cause_brought_are_not_the_strikes_toll(extractor):
     assert not war.complete and "metric-other-goods" in war.gaps
     (toll,) = extractor.extract("U.S. strikes have killed at least 61 people since September.", published).figures
     assert (toll.metric, toll.subject, toll.complete) == ("deaths in U.S. strikes", "Colombia", True)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stance"),
+    [
+        ("Petro refused to consider a return to aerial spraying.", "oppose"),
+        ("Petro declined to back aerial spraying.", "oppose"),
+        ("Petro proposed returning to aerial spraying.", "support"),
+        # denied or not carried out: no stance is stated
+        ("Petro did not propose returning to aerial spraying.", None),
+        ("Petro has never proposed returning to aerial spraying.", None),
+        ("The Petro administration was unable to propose returning to aerial spraying.", None),
+        ("Petro was unable to advance the talks, nor to propose returning to aerial spraying.", None),
+    ],
+)
+def test_a_verb_above_the_stance_word_that_refuses_or_denies_it(extractor, sentence, stance):
+    found = positions(extractor, sentence)
+    assert [(p.actor, p.topic, p.stance) for p in found] == (
+        [("Gustavo Petro", "aerial spraying of coca", stance)] if stance else []
+    ), sentence

@@ -64,6 +64,8 @@ class PositionReader:
         self.phrasal_support = _phrasal(stance.get("support", []))
         self.phrasal_oppose = _phrasal(stance.get("oppose", []))
         self.negations = {w.lower() for w in stance.get("negations", [])}
+        self.refusing = {w.lower() for w in stance.get("refusing_words", [])}
+        self.unrealized = {w.lower() for w in stance.get("unrealized_words", [])}
         self.change = profile.lexicon_index("stance", "change_markers")
         self.historical = profile.lexicon_index("stance", "historical_markers")
         grammar = profile.lexicon.grammar
@@ -116,7 +118,7 @@ class PositionReader:
             if reading is None:
                 continue
             cue, polarity = reading
-            if self._conditional(cue):
+            if self._conditional(cue) or self._unstated(cue):
                 continue
             demanded, demander = self._demand(cue, context)
             holder, gap = (demander, "") if demanded else self._holder(cue, context, span)
@@ -353,7 +355,46 @@ class PositionReader:
             negated = True
         if cue.dep_ in ("xcomp", "pcomp", "dobj") and self._polarity(cue.head) < 0:
             negated = not negated  # "refused to accept", "stopped supporting", "opposed any return to"
+        if self._refused_above(cue):
+            negated = not negated
         return -1 if negated else 1
+
+    def _complemented(self, cue: Token) -> list[Token]:
+        """The verbs and adjectives the stance word completes, nearest first ("refused to consider [a
+        return]", "was unable to propose [returning]"); reported speech ("did not say ...") is not one."""
+        heads: list[Token] = []
+        t = cue
+        for _ in range(4):
+            if t.dep_ not in ("xcomp", "pcomp", "dobj", "acomp", "pobj", "prep") or t.head.i == t.i:
+                break
+            t = t.head
+            if t.pos_ in ("VERB", "AUX", "ADJ"):
+                heads.append(t)
+        return heads
+
+    def _refused_above(self, cue: Token) -> bool:
+        """ "declined to back X", "refused to consider a return to X": a refusal above the stance word turns
+        it (one right above it was weighed by its polarity)."""
+        refusals = [
+            h
+            for depth, h in enumerate(self._complemented(cue))
+            if h.lemma_.lower() in self.refusing and (depth > 0 or self._polarity(h) >= 0)
+        ]
+        return len(refusals) % 2 == 1
+
+    def _unstated(self, cue: Token) -> bool:
+        """A stance word under a verb that is denied or not carried out states no stance: "did not propose
+        returning to X", "has never proposed a return", "was unable to propose returning", "…, nor to
+        propose returning to X"."""
+        for head in self._complemented(cue):
+            near = [c for c in head.children if c.dep_ in ("neg", "advmod", "aux")]
+            if any(c.dep_ == "neg" or c.lower_ in self.negations for c in near):
+                return True
+            if head.lemma_.lower() in self.unrealized:
+                return True
+            if head.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ == "nor" for c in head.head.children):
+                return True
+        return False
 
     def _conditional(self, cue: Token) -> bool:
         """A stance inside a condition ("if Smith backs X") is no position taken. What follows from a
