@@ -67,6 +67,9 @@ class Topic(_Model):
     phrasings: list[str]
     verbs: list[str] = Field(default_factory=list)
     objects: list[str] = Field(default_factory=list)
+    # The actors the topic concerns ("weapons" of buying U.S. weapons are the United States'): the same words
+    # said of another country or actor ("Israeli weapons", "sanctions on Venezuela") are another topic.
+    about: list[str] = Field(default_factory=list)
 
 
 class Action(_Model):
@@ -176,6 +179,10 @@ class TopicProfile(_Model):
         country_a = actor_a.name if actor_a.kind == "government" else actor_a.country
         country_b = actor_b.name if actor_b.kind == "government" else actor_b.country
         return a == b or (country_a is not None and country_a == country_b)
+
+    @cached_property
+    def topic_by_name(self) -> dict[str, Topic]:
+        return {t.name: t for t in self.topics}
 
     @cached_property
     def actor_by_adjective(self) -> dict[str, str]:

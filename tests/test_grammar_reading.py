@@ -1471,3 +1471,35 @@ def test_a_verb_above_the_stance_word_that_refuses_or_denies_it(extractor, sente
     assert [(p.actor, p.topic, p.stance) for p in found] == (
         [("Gustavo Petro", "aerial spraying of coca", stance)] if stance else []
     ), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Colombia halted purchases of Israeli weapons on Monday.",
+        "Colombia will stop buying weapons from Israel, Petro said.",
+        "Petro praised the sanctions imposed on Israel by some European countries.",
+        "Petro's government no longer opposes sanctions on Venezuela, a diplomat claimed.",
+    ],
+)
+def test_a_topic_word_said_of_an_actor_the_topic_is_not_about_is_another_topic(extractor, sentence):
+    assert positions(extractor, sentence) == [], sentence
+
+
+def test_a_topic_word_said_of_its_own_actors_keeps_the_topic(extractor):
+    (p,) = positions(extractor, "Benedetti said the Colombian military would stop buying American weapons.")
+    assert (p.actor, p.topic, p.stance) == ("Armando Benedetti", "buying U.S. weapons", "oppose")
+
+
+def test_the_owner_of_a_numbers_phrase_is_its_subject(extractor):
+    found = extractor.extract(
+        "Ecuador seized 294 tonnes of cocaine in 2024, compared with Colombia's 884 tonnes.", PUBLISHED
+    )
+    assert [(f.subject, f.value, f.complete) for f in found.figures] == [
+        ("Ecuador", 294.0, True),
+        ("Colombia", 884.0, True),
+    ]
+    (own, other) = extractor.extract(
+        "Colombia's crop of 253,000 hectares in 2023 is larger than Ruritania's 258,600 hectares.", PUBLISHED
+    ).figures
+    assert own.complete and not other.complete and "subject-unknown" in other.gaps

@@ -235,7 +235,9 @@ class FigureExtractor:
                 else:
                     start = base[1] if base is not None and base[1] < int(period) else int(period) - 1
                     period = f"{start}-{period}"
-            grammatical, subject_gap = self._grammatical_subject(doc, number, inside, metric)
+            grammatical, subject_gap = self._owner(number, metric) if number is not None else (None, "")
+            if grammatical is None and not subject_gap:
+                grammatical, subject_gap = self._grammatical_subject(doc, number, inside, metric)
             subject = grammatical or self.profile.story.default_subject
             if grammatical is None and not subject_gap:
                 whole = _whole_phrase(token) if token is not None else None
@@ -592,6 +594,22 @@ class FigureExtractor:
         """Another metric the number could measure is named in its clause ("production of wheat")."""
         others = {m.key for m in found if m.key != chosen.name}
         return any(self._fits(self.profile.metric_by_name[k], q, kind) and k not in chosen.name for k in others)
+
+    def _owner(self, number: Token, metric: Metric | None) -> tuple[str | None, str]:
+        """The place that owns the number's own phrase ("compared with Ruritania's 884 tonnes", "exceeds
+        Arcadia's 92,000 hectares"): the figure is that place's, whatever the clause's subject; a name the
+        profile does not know leaves the subject unread."""
+        counterparts = set(metric.counterparts) if metric else set()
+        for owner in g.children(_quantity_phrase(number), "poss"):
+            if owner.pos_ == "PRON":
+                continue
+            named = {m.key for m in self.profile.actor_index.find(g.phrase(owner).text)} - counterparts
+            places = named & self.places
+            if len(places) == 1:
+                return places.pop(), ""
+            if not named and owner.pos_ == "PROPN":
+                return None, "subject-unknown"
+        return None, ""
 
     def _grammatical_subject(
         self, doc: Doc | None, number: Token | None, inside: Callable[[int], bool], metric: Metric | None

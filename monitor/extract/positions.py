@@ -107,6 +107,8 @@ class PositionReader:
             if any(s <= topic.start and topic.end <= e for s, e in actor_spans):
                 continue  # a topic word inside a name ("Marshall Plan")
             span = doc.char_span(topic.start, topic.end, alignment_mode="expand")
+            if span is not None and self._concerns_another(span.root, topic.key):
+                continue  # "purchases of Israeli weapons", "sanctions on Venezuela": another topic
             if span is not None:
                 reading = self._stance(span.root, span, self._doings.get(topic.key, frozenset()))
                 if reading is None and span.root.pos_ == "VERB":
@@ -158,12 +160,42 @@ class PositionReader:
                 if t.lemma_.lower() not in topic.verbs:
                     continue
                 objects = [o for c in g.children(t, "dobj", "obj", "nsubjpass") for o in g.conjuncts(c)]
+                if any(self._concerns_another(o, topic.name) for o in [t, *objects]):
+                    continue  # "bought weapons from Ruritania", "bought Ruritanian helicopters"
                 if not topic.objects or any(
                     o.lemma_.lower() in topic.objects or o.lower_ in topic.objects for o in objects
                 ):
                     out.append((topic.name, t))
                     break
         return out
+
+    def _concerns_another(self, head: Token, topic: str) -> bool:
+        """Whether the topic's word is said of an actor the topic is not about: a country or actor named as
+        its modifier ("Israeli weapons", "Ruritania's arms"), or after "on", "against", "from", "of", "by"
+        (on the word or on a participle describing it: "sanctions imposed on Ruritania")."""
+        about = self.profile.topic_by_name[topic].about if topic in self.profile.topic_by_name else []
+        if not about:
+            return False
+        named: list[Token] = []
+        for c in head.children:
+            if c.dep_ in ("amod", "compound", "poss", "nmod"):
+                named.append(c)
+            preps = [c] if c.dep_ in ("prep", "agent") else (g.children(c, "prep", "agent") if c.dep_ == "acl" else [])
+            for prep in preps:
+                if prep.lower_ in ("on", "against", "from", "of", "by"):
+                    named += [o for pobj in g.children(prep, "pobj") for o in g.conjuncts(pobj)]
+        for t in named:
+            names = {m.key for m in self.profile.actor_index.find(g.phrase(t).text)}
+            if t.lower_ in self.profile.actor_by_adjective:
+                names.add(self.profile.actor_by_adjective[t.lower_])
+            if not names and t.pos_ == "ADJ":  # "Ruritanian": the actors whose names it opens
+                names = {a.name for a in self.profile.actors for alias in a.aliases if alias.startswith(t.text + " ")}
+            if names:
+                if not any(self.profile.same_country(n, a) for n in names for a in about):
+                    return True
+            elif t.pos_ == "PROPN" or (t.pos_ == "ADJ" and t.text[:1].isupper() and t.i > 0):
+                return True  # a name or a nationality the profile does not know ("Israeli", "European")
+        return False
 
     def _doing(self, verb: Token) -> tuple[Token, int] | None:
         """The stance of a clause that does the topic: a stance word above it decides ("stop buying");
