@@ -1500,6 +1500,6 @@ def test_the_owner_of_a_numbers_phrase_is_its_subject(extractor):
         ("Colombia", 884.0, True),
     ]
     (own, other) = extractor.extract(
-        "Colombia's crop of 253,000 hectares in 2023 is larger than Ruritania's 258,600 hectares.", PUBLISHED
+        "Colombia's coca crop of 253,000 hectares in 2023 is larger than Ruritania's 258,600 hectares.", PUBLISHED
     ).figures
     assert own.complete and not other.complete and "subject-unknown" in other.gaps
