@@ -1503,3 +1503,20 @@ def test_the_owner_of_a_numbers_phrase_is_its_subject(extractor):
         "Colombia's coca crop of 253,000 hectares in 2023 is larger than Ruritania's 258,600 hectares.", PUBLISHED
     ).figures
     assert own.complete and not other.complete and "subject-unknown" in other.gaps
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Trump accused Petro of opposing forced eradication.",
+        "Rubio accused Petro of supporting the drug trade and opposing aerial spraying.",
+        "Critics say Petro opposes U.S. drug policy.",
+        "Republicans say that Petro opposes U.S. aid.",
+    ],
+)
+def test_a_stance_someone_is_accused_of_or_others_ascribe_is_their_account(extractor, sentence):
+    """The accuser's or critics' account of Petro's stance is stored as Petro's, reported by others: never
+    the accuser's own stance, and never complete."""
+    found = positions(extractor, sentence)
+    assert found and all(p.actor == "Gustavo Petro" and not p.complete for p in found), sentence
+    assert all("holder-reported" in p.gaps for p in found)

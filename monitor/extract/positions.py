@@ -65,6 +65,7 @@ class PositionReader:
         self.phrasal_oppose = _phrasal(stance.get("oppose", []))
         self.negations = {w.lower() for w in stance.get("negations", [])}
         self.refusing = {w.lower() for w in stance.get("refusing_words", [])}
+        self.others_voices = {w.lower() for w in stance.get("others_voices", [])}
         self.unrealized = {w.lower() for w in stance.get("unrealized_words", [])}
         self.change = profile.lexicon_index("stance", "change_markers")
         self.historical = profile.lexicon_index("stance", "historical_markers")
@@ -443,12 +444,17 @@ class PositionReader:
         topic itself ("the war on drugs has failed, she said")."""
         if cue.pos_ in ("NOUN", "PROPN"):
             return self._noun_holder(cue, context)
+        accused = self._accused(cue)
+        if accused is not None:  # "Jones accused Smith of opposing X": Jones's claim about Smith
+            return self._name(accused)[0], "holder-reported"
         subject = g.agent_of(cue) if g.is_passive(cue) else g.subject_of(cue)
         if subject is None or topic.start <= subject.i < topic.end:
             return self._speaker(cue, context)
         if subject.lower_ in PRONOUNS or any(c.dep_ == "poss" and c.lower_ in PRONOUNS for c in subject.children):
             return self._speaker(cue, context)
         named, gap = self._name(subject)
+        if self._said_by_others(cue):
+            return named, "holder-reported"  # "critics say Smith opposes X": their account, not Smith's word
         speaker, speaker_gap = self._speaker(cue, context)
         if speaker is not None and not speaker_gap and self._speaks_for(speaker, named):
             return speaker, ""  # "the minister said the country would not buy ...": the minister's stance
@@ -468,6 +474,29 @@ class PositionReader:
             marked = _clause_of_word(span[0])
             if marked.i == clause.i or (clause.dep_ == "xcomp" and clause.head.i == marked.i):
                 return True
+        return False
+
+    @staticmethod
+    def _accused(cue: Token) -> Token | None:
+        """ "Jones accused Smith of opposing X", "blamed Smith for backing X": a gerund after "of" / "for"
+        whose verb has an object tells what that object is said to do."""
+        while cue.dep_ == "conj" and cue.head.i != cue.i:
+            cue = cue.head  # "accused Smith of backing X and opposing Y"
+        if cue.dep_ != "pcomp" or cue.head.dep_ != "prep" or cue.head.lower_ not in ("of", "for"):
+            return None
+        verb = cue.head.head
+        if verb.pos_ != "VERB":
+            return None
+        return g.object_of(verb)
+
+    def _said_by_others(self, cue: Token) -> bool:
+        """The stance is told by people the lexicon names as others' voices ("critics", "Republicans",
+        "analysts") reporting it: their account of the holder, not the holder's word."""
+        for verb in g.reporting_verbs(cue, self.report):
+            speaker = g.subject_of(verb)
+            if speaker is None:
+                return False
+            return bool({speaker.lemma_.lower(), speaker.lower_.rstrip("s")} & self.others_voices)
         return False
 
     def _speaks_for(self, speaker: str, subject: str | None) -> bool:
