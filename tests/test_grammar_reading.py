@@ -1520,3 +1520,19 @@ def test_a_stance_someone_is_accused_of_or_others_ascribe_is_their_account(extra
     found = positions(extractor, sentence)
     assert found and all(p.actor == "Gustavo Petro" and not p.complete for p in found), sentence
     assert all("holder-reported" in p.gaps for p in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gap"),
+    [
+        ("Did coca cultivation really reach 300,000 hectares in 2023?", "question"),
+        ("Coca cultivation did not reach 300,000 hectares in 2023, contrary to what Trump said.", "negated"),
+        ("Colombia did not seize 900 tonnes of cocaine in 2024.", "negated"),
+        ("The decision won't affect the $380 million in U.S. aid Colombia received in 2024.", None),
+    ],
+)
+def test_a_figure_asked_or_denied_is_not_stated(extractor, sentence, gap):
+    (f,) = figures(extractor, sentence)
+    assert (gap in f.gaps.split(",")) if gap else ("negated" not in f.gaps), (sentence, f.gaps)
+    if gap:
+        assert not f.complete

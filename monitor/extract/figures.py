@@ -668,6 +668,15 @@ class FigureExtractor:
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         return span.root if span is not None else doc[0]
 
+    def _denied(self, verb: Token, number: Token, metric: Metric | None) -> bool:
+        """Whether the verb that measures the number is negated ("did not reach 300,000 hectares", "has not
+        risen 10%"), not a verb that only mentions it ("won't affect the $380 million")."""
+        if verb.i == number.i or not any(c.dep_ == "neg" for c in verb.children):
+            return False
+        word = verb.lemma_.lower()
+        measures = word in self.level_verbs or word in self.increase or word in self.decrease
+        return measures or (metric is not None and self._does_metric(verb, metric))
+
     def _given_by_another(self, number: Token, metric: Metric) -> bool:
         """For a metric that counterparts give (aid from abroad): the clause names another giver, as its
         subject or after "from" ("the EU provided …", "… in funding from the IMF"), that is not on the
@@ -705,6 +714,10 @@ class FigureExtractor:
         scoping = [t for t in scoping if inside(t.idx)] + described
         words = {t.lemma_.lower() for t in scoping} | self._where_antecedents(verb)
         gaps = []
+        if g.is_question(doc):
+            gaps.append("question")  # "Did wheat really reach 300,000 hectares?": asked, not stated
+        elif self._denied(verb, number, metric):
+            gaps.append("negated")  # "did not reach 300,000 hectares": what it was not
         if _counterfactual(verb):
             gaps.append("hypothetical")  # "wheat would have fallen to 150,000 hectares": what did not happen
         if self._per_unit(verb, doc, inside):
