@@ -184,3 +184,24 @@ def test_a_list_of_yearly_figures_writes_the_unit_once(reader):
 def test_a_year_after_a_comma_is_no_figure_of_the_list(reader):
     found = reader.read("Police seized 12 tonnes in 2023, 2024 being a quieter year.")
     assert [(q.value, q.unit) for q in found] == [(12, "tonnes")]
+
+
+@pytest.mark.parametrize(
+    ("written", "low", "high", "unit"),
+    [
+        ("covered between 250,000 and 260,000 hectares", 250_000, 260_000, "hectares"),
+        ("between $100 million and $200 million in aid", 100e6, 200e6, "USD"),
+        ("between 100 and 200 million dollars", 100e6, 200e6, "USD"),
+    ],
+)
+def test_a_range_is_one_quantity_spanning_its_ends(reader, written, low, high, unit):
+    """ "between A and B" is one quantity whose interval is [A, B], not two exact figures (a page giving
+    $150 million conflicts with neither end)."""
+    (q,) = reader.read(written)
+    assert (q.unit, q.qualifier) == (unit, "range")
+    assert interval(q, q.value) == (pytest.approx(low), pytest.approx(high))
+
+
+def test_years_of_a_period_are_no_range(reader):
+    (q,) = reader.read("aid rose 10% between 2022 and 2023")
+    assert (q.value, q.qualifier) == (10, "exact")

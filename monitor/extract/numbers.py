@@ -66,6 +66,8 @@ _NUMBER = re.compile(
     rf"|(?<![\w-])(?P<words>(?:a\s+)?(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)(?![\w-])",
     re.IGNORECASE,
 )
+# "between 250,000 and": the lower end of a range whose upper end follows
+_RANGE_BEFORE = re.compile(r"\bbetween\s+(?P<low>(?:[^,;]|,(?=\d{3})){1,40}?)\s+and\s+$", re.IGNORECASE)
 _MULTIPLIER_AFTER = re.compile(r"\s*(?:-\s*)?(thousand|million|billion|trillion|bn|mn|mln|tn)\b", re.IGNORECASE)
 _MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\.?\s*$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", re.IGNORECASE)
@@ -101,6 +103,7 @@ class Quantity:
     coarse: bool  # one significant digit ("400 million"): a round figure
     noun: str | None = None  # for counts: what is counted
     ambiguous: bool = False  # "253.000": 253 or 253,000, depending on the writer's language
+    upper: float | None = None  # a range's other end ("between 250,000 and 260,000 hectares")
 
 
 def words_to_number(text: str) -> float | None:
@@ -221,7 +224,45 @@ class QuantityReader:
             q = self._quantity(sentence, m, out[-1] if out else None)
             if q is not None:
                 out.append(q)
+        return self._ranges(sentence, out)
+
+    def _ranges(self, sentence: str, quantities: list[Quantity]) -> list[Quantity]:
+        """ "between 250,000 and 260,000 hectares", "between $100 million and $200 million": one quantity
+        whose value is the lower end and `upper` the other, in the unit and scale of the upper end when the
+        lower one writes none ("between 100 and 200 million")."""
+        out: list[Quantity] = []
+        for q in quantities:
+            m = _RANGE_BEFORE.search(sentence[: q.start])
+            written_high = self._written(q.raw)
+            written_low = self._written(m.group("low")) if m is not None else None
+            if m is None or written_low is None or written_high is None or q.qualifier != "exact":
+                out.append(q)
+                continue
+            (low, low_scale), (high, high_scale) = written_low, written_high
+            factor = q.value / (high * (high_scale or 1.0))  # the unit's conversion, if any
+            value = low * (low_scale or high_scale or 1.0) * factor
+            if out and out[-1].start >= m.start():
+                out.pop()  # the lower end, read on its own
+            start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+            raw = sentence[start : q.end]
+            out.append(
+                Quantity(start, q.end, value, q.unit, "range", raw, q.place, q.rounded, q.coarse, q.noun, upper=q.value)
+            )
         return out
+
+    def _written(self, text: str) -> tuple[float, float | None] | None:
+        """The first number written in a text and the scale word after it ("$100 million" -> 100, 1e6)."""
+        for n in _NUMBER.finditer(text):
+            value = float(plain_digits(n.group("digits"))) if n.group("digits") else None
+            if value is None and n.group("words"):
+                value = words_to_number(n.group("words"))
+            if not value:
+                continue
+            attached = (n.group("attached") or "").lower()
+            after = _MULTIPLIER_AFTER.match(text, n.end())
+            word = attached or (after.group(1).lower() if after else "")
+            return value, self.multipliers.get(word) if word else None
+        return None
 
     def _quantity(self, sentence: str, m: re.Match[str], previous: Quantity | None) -> Quantity | None:
         before, end = sentence[: m.start()], m.end()
@@ -339,6 +380,9 @@ def interval(q: Quantity, signed_value: float) -> tuple[float, float]:
     above; "more than" and "at least" are open above; "up to" open below.
     """
     v = signed_value
+    if q.qualifier == "range" and q.upper is not None:
+        ends = sorted((v, math.copysign(q.upper, v) if v else q.upper))
+        return ends[0], ends[1]
     mag = abs(v)
     tol = 0.5 * q.place
     if q.rounded:
