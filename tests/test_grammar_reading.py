@@ -1536,3 +1536,13 @@ def test_a_figure_asked_or_denied_is_not_stated(extractor, sentence, gap):
     assert (gap in f.gaps.split(",")) if gap else ("negated" not in f.gaps), (sentence, f.gaps)
     if gap:
         assert not f.complete
+
+
+def test_a_stance_called_untrue_is_none_and_neither_nor_negates(extractor):
+    assert positions(extractor, "It is not true that Colombia supports aerial spraying, the ministry said.") == []
+    assert positions(extractor, "Claims that Petro supports aerial spraying are false, his office said.") == []
+    found = positions(extractor, "Petro supports neither aerial spraying nor forced eradication.")
+    assert {(p.topic, p.stance) for p in found} == {
+        ("aerial spraying of coca", "oppose"),
+        ("forced coca eradication", "oppose"),
+    }

@@ -66,6 +66,7 @@ class PositionReader:
         self.negations = {w.lower() for w in stance.get("negations", [])}
         self.refusing = {w.lower() for w in stance.get("refusing_words", [])}
         self.others_voices = {w.lower() for w in stance.get("others_voices", [])}
+        self.untrue = {w.lower() for w in stance.get("untrue_words", [])}
         self.unrealized = {w.lower() for w in stance.get("unrealized_words", [])}
         self.change = profile.lexicon_index("stance", "change_markers")
         self.historical = profile.lexicon_index("stance", "historical_markers")
@@ -390,7 +391,17 @@ class PositionReader:
             negated = not negated  # "refused to accept", "stopped supporting", "opposed any return to"
         if self._refused_above(cue):
             negated = not negated
+        if self._neither(cue):
+            negated = not negated
         return -1 if negated else 1
+
+    @staticmethod
+    def _neither(cue: Token) -> bool:
+        """ "Neither Smith nor his ministers oppose X", "Smith supports neither X nor Y": a "neither" that
+        opens the stance word's subject or object."""
+        clause = g.clause_of(cue)
+        held = [t for t in (g.subject_of(clause), g.object_of(cue)) if t is not None]
+        return any(c.lower_ == "neither" and c.dep_ in ("preconj", "det") for t in held for c in t.children)
 
     def _complemented(self, cue: Token) -> list[Token]:
         """The verbs and adjectives the stance word completes, nearest first ("refused to consider [a
@@ -418,7 +429,14 @@ class PositionReader:
     def _unstated(self, cue: Token) -> bool:
         """A stance word under a verb that is denied or not carried out states no stance: "did not propose
         returning to X", "has never proposed a return", "was unable to propose returning", "…, nor to
-        propose returning to X"."""
+        propose returning to X"; nor one a clause above calls untrue ("it is not true that Smith backs X",
+        "claims that Smith backs X are false")."""
+        for verb in g.governors(cue):
+            if verb.lemma_ != "be":
+                continue
+            judged = {c.lower_ for c in verb.children if c.dep_ == "acomp"}
+            if judged & self.untrue or ("true" in judged and g.negated(verb)):
+                return True
         for head in self._complemented(cue):
             near = [c for c in head.children if c.dep_ in ("neg", "advmod", "aux")]
             if any(c.dep_ == "neg" or c.lower_ in self.negations for c in near):
