@@ -1546,3 +1546,14 @@ def test_a_stance_called_untrue_is_none_and_neither_nor_negates(extractor):
         ("aerial spraying of coca", "oppose"),
         ("forced coca eradication", "oppose"),
     }
+
+
+def test_a_change_marker_belongs_to_its_clause_and_the_stance_of_now_wins(extractor):
+    """ "now rejects" is the main clause's: the relative clause's earlier support is history, and the
+    position stored is the one the sentence reports now, as a change."""
+    (p,) = positions(
+        extractor, "Petro, who had backed extradition of drug lords, now rejects extradition to the United States."
+    )
+    assert (p.topic, p.stance, p.is_change, p.historical) == ("extradition to the United States", "oppose", True, False)
+    (q,) = positions(extractor, "Petro, who once favored buying U.S. weapons, now rejects the idea.")
+    assert (q.stance, q.is_change, q.historical) == ("support", False, True)

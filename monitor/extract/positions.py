@@ -128,13 +128,17 @@ class PositionReader:
             holder, gap = (demander, "") if demanded else self._holder(cue, context, span)
             if holder is None:
                 continue  # "the city will need to continue the ban": a demand no one is named making
-            if (holder, topic_key) in seen:
-                continue
-            seen.add((holder, topic_key))
             is_change = self._reports_change(cue, text)
             historical = not is_change and (
                 self._placed_in_the_past(doc, cue) or _past_perfect(cue) or _in_an_earlier_year(cue, published)
             )
+            if (holder, topic_key) in seen:
+                # "Smith, who once backed X, now rejects it": the stance of now, not the one it replaced
+                earlier = [i for i, p in enumerate(out) if (p.actor, p.topic) == (holder, topic_key)]
+                if historical or not earlier or not out[earlier[0]].historical:
+                    continue
+                out.pop(earlier[0])
+            seen.add((holder, topic_key))
             stance: Stance = "support" if polarity > 0 else "oppose"
             out.append(
                 Position(
@@ -580,10 +584,20 @@ class PositionReader:
 
     # ---------------------------------------------------------------- in time
 
+    @staticmethod
+    def _said_of_clause(cue: Token, start: int, end: int) -> bool:
+        """Whether words of the sentence (a change marker) can speak of the stance: not across the edge of
+        a relative clause ("Smith, who once favored X, now rejects it": the "now" is not the relative
+        clause's, and a marker inside one describes its noun)."""
+        span = cue.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return True
+        return _relative_clause(span[0]) == _relative_clause(cue)
+
     def _reports_change(self, cue: Token, text: str) -> bool:
         """The article reports a change of position ("now rejects", "has since become a critic");
         "would no longer buy" announces a policy, it is not news of a changed mind."""
-        markers = self.change.find(text)
+        markers = [m for m in self.change.find(text) if self._said_of_clause(cue, m.start, m.end)]
         if not markers:
             return False
         future = any(c.lower_ in _FUTURE for c in g.clause_of(cue).children if c.dep_ == "aux")
@@ -613,6 +627,18 @@ def _own_practice(verb: Token) -> bool:
     if verb.tag_ == "VB" and not any(c.dep_ == "aux" and c.lemma_ == "do" and c.tag_ == "VBP" for c in verb.children):
         return False  # a bare verb is present only under "do" ("we do not buy")
     return any(t.text in ('"', "“", "”") for t in verb.doc[: subject.i])
+
+
+def _relative_clause(token: Token) -> int | None:
+    """The index of the innermost relative or participle clause describing a noun that holds the token."""
+    t = token
+    for _ in range(40):
+        if t.dep_ in ("relcl", "acl") and t.pos_ in ("VERB", "AUX"):
+            return t.i
+        if t.head.i == t.i:
+            return None
+        t = t.head
+    return None
 
 
 def _clause_of_word(token: Token) -> Token:
