@@ -1557,3 +1557,17 @@ def test_a_change_marker_belongs_to_its_clause_and_the_stance_of_now_wins(extrac
     assert (p.topic, p.stance, p.is_change, p.historical) == ("extradition to the United States", "oppose", True, False)
     (q,) = positions(extractor, "Petro, who once favored buying U.S. weapons, now rejects the idea.")
     assert (q.stance, q.is_change, q.historical) == ("support", False, True)
+
+
+def test_a_date_after_the_and_of_two_deeds_is_the_second_deeds(extractor):
+    found = extractor.extract(
+        "The State Department revoked Petro's visa and, on Sunday, Trump cut aid to Colombia.", date(2025, 10, 21)
+    ).events
+    visa = [e for e in found if e.action == "revoke visa"]
+    assert visa and all(e.event_date is None and not e.complete for e in visa)
+    (dated,) = [
+        e
+        for e in events(extractor, "The State Department revoked Petro's visa on Friday and cut aid.")
+        if e.action == "revoke visa"
+    ]
+    assert dated.event_date == date(2025, 9, 26) and dated.complete

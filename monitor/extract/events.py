@@ -700,6 +700,10 @@ def _date_anchor(root: Token, trigger: Token, action_nouns: set[str]) -> Token |
         previous, t = t, t.head
         if t.pos_ in ("VERB", "AUX") and _opens_after(t, root):
             return t.head  # "recalled X on Tuesday, two days after Y declared ...": not inside the after-clause
+        if t.pos_ in ("VERB", "AUX") and any(c.dep_ == "cc" and t.i < c.i < root.i for c in t.children):
+            # "X revoked the visa and, on Sunday, Y cut aid": a date after the "and" is the next conjunct's
+            later = [c for c in t.children if c.dep_ == "conj" and c.i > root.i and c.pos_ in ("VERB", "AUX")]
+            return later[0] if later else None
         if t.i == trigger.i or t.pos_ in ("VERB", "AUX"):
             return t
         if t.lower_.rstrip(".") in DATE_WORDS:
