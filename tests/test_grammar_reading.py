@@ -1571,3 +1571,9 @@ def test_a_date_after_the_and_of_two_deeds_is_the_second_deeds(extractor):
         if e.action == "revoke visa"
     ]
     assert dated.event_date == date(2025, 9, 26) and dated.complete
+
+
+def test_a_change_of_a_price_or_purity_is_not_the_metrics(extractor):
+    found = figures(extractor, "Coca cultivation rose 10% in 2023, and the price of coca leaf fell 30%.")
+    assert [(f.value, f.complete) for f in found] == [(10.0, True), (-30.0, False)]
+    assert "metric-other-measure" in found[1].gaps

@@ -106,6 +106,7 @@ class FigureExtractor:
         self.scope_deictics = {w.lower() for w in grammar.get("scope_deictics", [])}
         self.scope_world = {w.lower() for w in grammar.get("scope_world", [])}
         self.receiving = {w.lower() for w in grammar.get("receiving_verbs", [])}
+        self.other_measures = {w.lower() for w in grammar.get("other_measures", [])}
         self.to_date_markers = profile.lexicon_index("periods", "to_date_markers")
         self.tally_markers = [w.lower() for w in grammar.get("tally_markers", [])]
         self.persons = {w.lower() for w in grammar.get("persons", [])}
@@ -179,6 +180,8 @@ class FigureExtractor:
                 self._measures_other_goods(number, metric) or self._names_other_goods(number, metric, metrics)
             ):
                 gaps.append("metric-other-goods")  # "87 tonnes of flour were seized": not wheat
+            elif number is not None and self._of_another_measure(number):
+                gaps.append("metric-other-measure")  # "average purity rose 10%", "the price of X fell 30%"
             if q.ambiguous:
                 gaps.append("number-format")  # "253.000": which of two numbers the writer meant is unknown
             name = metric.name if metric else (q.noun or f"{q.unit} amount")
@@ -667,6 +670,12 @@ class FigureExtractor:
     def _token_at(doc: Doc, q: Quantity) -> Token:
         span = doc.char_span(q.start, q.end, alignment_mode="expand")
         return span.root if span is not None else doc[0]
+
+    def _of_another_measure(self, number: Token) -> bool:
+        """Whether the clause's subject is a measure that is no quantity of anything the profile counts (a
+        price, a purity, a share): its change is not the metric's."""
+        subject = g.subject_of(g.clause_of(number))
+        return subject is not None and subject.lemma_.lower() in self.other_measures
 
     def _denied(self, verb: Token, number: Token, metric: Metric | None) -> bool:
         """Whether the verb that measures the number is negated ("did not reach 300,000 hectares", "has not
