@@ -65,15 +65,19 @@ def test_a_dated_report_is_compared_with_the_dated_event_not_filed_under_an_unda
 ANNOUNCED_SUNDAY = "President Trump said on Sunday that the United States would stop all aid payments to Colombia."
 
 
-def read_pair(profile, first: tuple[str, datetime], second: tuple[str, datetime]) -> list[Article]:
-    """Two articles read by the extractor, as the pipeline reads them: one sentence each."""
+def read_articles(profile, *reports: tuple[str, datetime]) -> list[Article]:
+    """Articles read by the extractor, as the pipeline reads them (one sentence each), on hosts a, b, c…"""
     from monitor.extract import ClaimExtractor
 
     extractor = ClaimExtractor(profile)
     return [
         article(f"https://{host}.example/1", published, *extractor.extract(text, published.date()).events)
-        for host, (text, published) in zip("ab", (first, second), strict=True)
+        for host, (text, published) in zip("abcdef", reports, strict=False)
     ]
+
+
+def read_pair(profile, first: tuple[str, datetime], second: tuple[str, datetime]) -> list[Article]:
+    return read_articles(profile, first, second)
 
 
 def test_an_action_announced_on_one_day_and_done_on_another_raises_no_alert(tmp_path: Path, profile):
@@ -100,17 +104,6 @@ def test_two_reports_of_one_announcement_on_different_days_raise_an_alert(tmp_pa
     assert alert.kind == "event" and "both told as announced" in alert.explanation
 
 
-def read_articles(profile, *reports: tuple[str, datetime]) -> list[Article]:
-    """Articles read by the extractor, as the pipeline reads them, on hosts a, b, c…"""
-    from monitor.extract import ClaimExtractor
-
-    extractor = ClaimExtractor(profile)
-    return [
-        article(f"https://{host}.example/1", published, *extractor.extract(text, published.date()).events)
-        for host, (text, published) in zip("abcdef", reports, strict=False)
-    ]
-
-
 def test_reports_telling_different_years_for_the_last_occurrence_raise_an_alert(tmp_path: Path, profile):
     since_1994, last_in_1997, since_1997 = read_articles(
         profile,
@@ -130,12 +123,11 @@ def test_reports_telling_different_years_for_the_last_occurrence_raise_an_alert(
 
 
 def test_last_occurrence_years_far_apart_in_time_or_on_another_target_raise_no_alert(tmp_path: Path, profile):
-    first, other_target, much_later = read_articles(
+    reports = read_articles(
         profile,
         ("It is the first time since 1994 that Washington has sanctioned Petro.", datetime(2025, 10, 25, 9)),
         ("For the first time since 1997, the Treasury sanctioned Benedetti.", datetime(2025, 10, 26, 9)),
         ("Petro was last sanctioned in 1997.", datetime(2026, 10, 26, 9)),
     )
     with Warehouse.open(tmp_path / "w.duckdb", profile) as wh:
-        results = wh.store_articles([(a, fingerprint(a.text)) for a in (first, other_target, much_later)])
-    assert [r.alerts for r in results] == [[], [], []]
+        assert [r.alerts for r in wh.store_articles([(a, fingerprint(a.text)) for a in reports])] == [[], [], []]
